@@ -1,0 +1,1 @@
+"""The example service: projects with tasks, the pattern product teams copy."""

@@ -1,0 +1,122 @@
+"""Documents, requests and answers of the example service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import AwareDatetime, Field
+
+from shared.models import Document, Model, RequestModel
+
+NAME = Field(min_length=1, max_length=120, description="Shown in lists; trimmed.")
+
+
+class ProjectStatus(str, Enum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class TaskStatus(str, Enum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class Project(Document):
+    """``tenants/{tenantId}/projects/{projectId}``."""
+
+    tenant_id: str
+    name: str
+    description: str = ""
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    owner_id: str = Field(description="The uid of the user who created it.")
+    open_task_count: int = Field(default=0, description="Kept exact by the task-event consumer.")
+
+
+class Task(Document):
+    """``tenants/{tenantId}/projects/{projectId}/tasks/{taskId}``."""
+
+    tenant_id: str
+    project_id: str
+    title: str
+    status: TaskStatus = TaskStatus.OPEN
+    created_by: str
+    assignee_id: str | None = None
+    due_at: datetime | None = None
+    completed_at: datetime | None = None
+    reminder_sent_at: datetime | None = Field(
+        default=None, description="Set once by the reminder task; makes it idempotent."
+    )
+
+
+# -- requests ---------------------------------------------------------------------------------
+class CreateProject(RequestModel):
+    name: str = NAME
+    description: str = Field(default="", max_length=2000)
+    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+
+
+class UpdateProject(RequestModel):
+    project_id: str = Field(min_length=1)
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    tenant_id: str | None = None
+
+
+class ProjectRef(RequestModel):
+    project_id: str = Field(min_length=1)
+    tenant_id: str | None = None
+
+
+class ListProjects(RequestModel):
+    status: ProjectStatus | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+    tenant_id: str | None = None
+
+
+class CreateTask(RequestModel):
+    project_id: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=200)
+    assignee_id: str | None = Field(default=None, min_length=1)
+    due_at: AwareDatetime | None = Field(default=None, description="ISO 8601 with a time zone.")
+    remind_minutes_before: int = Field(default=60, ge=0, le=60 * 24 * 14)
+    tenant_id: str | None = None
+
+
+class AssignTask(RequestModel):
+    project_id: str = Field(min_length=1)
+    task_id: str = Field(min_length=1)
+    assignee_id: str = Field(min_length=1)
+    tenant_id: str | None = None
+
+
+class TaskRef(RequestModel):
+    project_id: str = Field(min_length=1)
+    task_id: str = Field(min_length=1)
+    tenant_id: str | None = None
+
+
+class ReminderTask(Model):
+    """Payload of the ``example_send_due_reminder`` task."""
+
+    tenant_id: str
+    project_id: str
+    task_id: str
+    due_at: datetime
+
+
+# -- answers ----------------------------------------------------------------------------------
+class ProjectAnswer(Model):
+    project_id: str
+    project: Project
+
+
+class ProjectPage(Model):
+    projects: list[Project]
+    next_cursor: str | None = None
+
+
+class TaskAnswer(Model):
+    task_id: str
+    task: Task

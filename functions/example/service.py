@@ -1,0 +1,159 @@
+"""Commands of the example service: projects and their tasks.
+
+Every command takes the acting user's id and the tenant already resolved from verified claims,
+so nothing here can reach another tenant. Writes that depend on reads run in a transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from example import repositories as repos
+from example.models import (
+    CreateProject,
+    CreateTask,
+    ListProjects,
+    Project,
+    ProjectStatus,
+    ReminderTask,
+    Task,
+    TaskStatus,
+    UpdateProject,
+)
+from shared import tasks as task_queue
+from shared.auth_context import AuthContext
+from shared.errors import FailedPrecondition, PermissionDenied
+from shared.repository import Order, Page, where
+from shared.transactions import run_transaction
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Transaction
+
+REMINDER_FUNCTION = "example_send_due_reminder"
+
+
+def create_project(tenant_id: str, owner_id: str, command: CreateProject) -> Project:
+    repo = repos.projects(tenant_id)
+    project = Project(
+        id=repo.new_id(),
+        tenant_id=tenant_id,
+        name=command.name,
+        description=command.description,
+        owner_id=owner_id,
+    )
+    return repo.create(project)
+
+
+def update_project(tenant_id: str, command: UpdateProject) -> Project:
+    """Change name and/or description; an archived project is read-only."""
+    repo = repos.projects(tenant_id)
+    changes = command.model_dump(include={"name", "description"}, exclude_unset=True)
+
+    def work(txn: Transaction) -> Project:
+        project = repo.require(command.project_id, transaction=txn)
+        _require_active(project)
+        if changes:
+            repo.update(project.id, changes, writer=txn)
+        return project.model_copy(update=changes)
+
+    return run_transaction(work)
+
+
+def archive_project(tenant_id: str, project_id: str) -> Project:
+    """Archive the project; archiving an archived project changes nothing."""
+    repo = repos.projects(tenant_id)
+
+    def work(txn: Transaction) -> Project:
+        project = repo.require(project_id, transaction=txn)
+        if project.status is ProjectStatus.ACTIVE:
+            repo.update(project_id, {"status": ProjectStatus.ARCHIVED}, writer=txn)
+        return project.model_copy(update={"status": ProjectStatus.ARCHIVED})
+
+    return run_transaction(work)
+
+
+def list_projects(tenant_id: str, query: ListProjects) -> Page[Project]:
+    """Newest first, optionally by status; cursor paging so deep pages cost the same."""
+    filters = [where("status", "==", query.status)] if query.status else []
+    return repos.projects(tenant_id).query(
+        *filters, order_by=[Order("created_at", "desc")], limit=query.limit, cursor=query.cursor
+    )
+
+
+def create_task(tenant_id: str, actor: str, command: CreateTask) -> Task:
+    """Add a task to an active project, then schedule its due-date reminder.
+
+    The project is read in the same transaction as the task is created, so a task never lands in
+    a project archived a moment before.
+    """
+    project_repo = repos.projects(tenant_id)
+    task_repo = repos.tasks(tenant_id, command.project_id)
+    task = Task(
+        id=task_repo.new_id(),
+        tenant_id=tenant_id,
+        project_id=command.project_id,
+        title=command.title,
+        created_by=actor,
+        assignee_id=command.assignee_id,
+        due_at=command.due_at,
+    )
+
+    def work(txn: Transaction) -> Task:
+        _require_active(project_repo.require(command.project_id, transaction=txn))
+        return task_repo.create(task, writer=txn)
+
+    created = run_transaction(work)
+    if created.due_at is not None:
+        schedule_reminder(created, timedelta(minutes=command.remind_minutes_before))
+    return created
+
+
+def assign_task(tenant_id: str, project_id: str, task_id: str, assignee_id: str) -> Task:
+    repo = repos.tasks(tenant_id, project_id)
+
+    def work(txn: Transaction) -> Task:
+        task = repo.require(task_id, transaction=txn)
+        if task.assignee_id != assignee_id:
+            repo.update(task_id, {"assignee_id": assignee_id}, writer=txn)
+        return task.model_copy(update={"assignee_id": assignee_id})
+
+    return run_transaction(work)
+
+
+def complete_task(ctx: AuthContext, tenant_id: str, project_id: str, task_id: str) -> Task:
+    """Mark the task done. Its assignee, its creator or a manager may; completing twice is a no-op."""
+    repo = repos.tasks(tenant_id, project_id)
+
+    def work(txn: Transaction) -> Task:
+        task = repo.require(task_id, transaction=txn)
+        if ctx.uid not in {task.assignee_id, task.created_by} and not ctx.can("example.tasks.manage"):
+            raise PermissionDenied("Only the assignee or creator may complete this task",
+                                   type="example/not-assignee")
+        if task.status is TaskStatus.DONE:
+            return task
+        now = datetime.now(UTC)
+        repo.update(task_id, {"status": TaskStatus.DONE, "completed_at": now}, writer=txn)
+        return task.model_copy(update={"status": TaskStatus.DONE, "completed_at": now})
+
+    return run_transaction(work)
+
+
+def schedule_reminder(task: Task, lead: timedelta) -> None:
+    """Queue the reminder for ``due_at - lead`` (at once if that is past). The task id is
+    derived from the task and its due date, so queuing it twice creates one reminder."""
+    assert task.due_at is not None
+    at = max(task.due_at - lead, datetime.now(UTC))
+    task_queue.enqueue(
+        REMINDER_FUNCTION,
+        ReminderTask(
+            tenant_id=task.tenant_id, project_id=task.project_id, task_id=task.id, due_at=task.due_at
+        ),
+        at=at,
+        task_id=f"reminder-{task.tenant_id}-{task.project_id}-{task.id}-{int(task.due_at.timestamp())}",
+    )
+
+
+def _require_active(project: Project) -> None:
+    if project.status is not ProjectStatus.ACTIVE:
+        raise FailedPrecondition("The project is archived", type="example/project-archived")

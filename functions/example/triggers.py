@@ -1,0 +1,64 @@
+"""Background functions of the example service.
+
+- ``example_on_task_written`` (Firestore): turns task writes into domain events.
+- ``example_count_open_tasks`` (Pub/Sub, ``example-events``): keeps ``openTaskCount`` exact;
+  idempotent through the event-id ledger.
+- ``example_send_due_reminder`` (Cloud Tasks): the due-date reminder; idempotent through
+  ``reminderSentAt``.
+- ``example_archive_idle_projects`` (schedule): daily upkeep; re-running archives nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
+
+from example import maintenance, reminders, task_events
+from example.models import ReminderTask
+from shared import events, logs
+from shared.tasks import task_handler
+
+TASK_DOCUMENT = "tenants/{tenantId}/projects/{projectId}/tasks/{taskId}"
+
+
+@firestore_fn.on_document_written(document=TASK_DOCUMENT)
+def example_on_task_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
+    """Publish the domain event of a task write (same event id on a re-delivery)."""
+    params = event.params
+    with logs.invocation("example_on_task_written", tenantId=params["tenantId"]):
+        before, after = event.data.before, event.data.after
+        domain_event = task_events.event_for_change(
+            event.id,
+            params["tenantId"],
+            params["projectId"],
+            params["taskId"],
+            before.to_dict() if before is not None and before.exists else None,
+            after.to_dict() if after is not None and after.exists else None,
+        )
+        if domain_event is not None:
+            events.publish([domain_event])
+
+
+@pubsub_fn.on_message_published(topic="example-events", retry=True)
+@events.event_consumer(
+    "example_count_open_tasks",
+    types=[task_events.CREATED, task_events.COMPLETED, task_events.REOPENED, task_events.DELETED],
+)
+def example_count_open_tasks(event: events.DomainEvent, txn: Any) -> None:
+    task_events.apply_open_delta(event, txn)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=10),
+)
+@task_handler(ReminderTask)
+def example_send_due_reminder(payload: ReminderTask) -> None:
+    reminders.send_due_reminder(payload)
+
+
+@scheduler_fn.on_schedule(schedule="every day 03:00", timezone=scheduler_fn.Timezone("UTC"))
+def example_archive_idle_projects(event: scheduler_fn.ScheduledEvent) -> None:
+    with logs.invocation("example_archive_idle_projects"):
+        maintenance.archive_idle_projects()

@@ -1,0 +1,69 @@
+"""Base models: camelCase on the wire and in Firestore, snake_case in Python.
+
+``RequestModel`` refuses unknown fields so a typo in a payload is named, not ignored.
+``Document`` is what repositories store: ``id`` lives in the document path, not in its data,
+and values round-trip faithfully (timestamps stay timestamps, enums are stored by value,
+nested models become maps).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class Model(BaseModel):
+    """camelCase aliases, populated by either name."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready camelCase form answered to clients."""
+        return self.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+class RequestModel(Model):
+    """A callable's payload: unknown fields are an error naming the field."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+    )
+
+
+class Document(Model):
+    """A stored document. Unknown stored fields are kept out of the model, not rejected,
+    so older code can read documents written by newer code."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    id: str = Field(default="", description="The document id (the last segment of its path).")
+    created_at: datetime | None = Field(default=None, description="Set by the repository on create.")
+    updated_at: datetime | None = Field(default=None, description="Set by the repository on every write.")
+    version: int | None = Field(default=None, description="Optional optimistic-concurrency counter.")
+
+    def to_firestore(self) -> dict[str, Any]:
+        """The document data as Firestore stores it (no ``id``; enums by value)."""
+        data = self.model_dump(by_alias=True, mode="python", exclude={"id"})
+        return {key: to_firestore_value(value) for key, value in data.items()}
+
+    @classmethod
+    def from_firestore(cls, doc_id: str, data: dict[str, Any]) -> Self:
+        """Rebuild the model from a snapshot's id and data."""
+        return cls.model_validate({**data, "id": doc_id})
+
+
+def to_firestore_value(value: Any) -> Any:
+    """Convert a dumped value to what the Firestore client encodes faithfully."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: to_firestore_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_firestore_value(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(to_firestore_value(item) for item in value)
+    return value

@@ -1,0 +1,46 @@
+"""Roles and permissions, declared in ``static/roles.yaml`` rather than in code.
+
+A role grants permission patterns (``example.projects.*``; ``*`` for everything). A callable
+declares the one permission it needs; the check is data-driven, never ``if role == ...``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+from pydantic import BaseModel, Field
+
+from shared.settings import get_settings
+
+
+class Role(BaseModel):
+    """One role of ``static/roles.yaml``."""
+
+    description: str = ""
+    permissions: list[str] = Field(default_factory=list, description="Permission patterns.")
+    grantable: bool = Field(default=True, description="False: no user can grant it to another.")
+
+
+class RoleCatalog(BaseModel):
+    """Every role the platform knows."""
+
+    roles: dict[str, Role]
+
+    def permissions_of(self, roles: Iterable[str]) -> set[str]:
+        """The permission patterns granted by ``roles`` (unknown roles grant nothing)."""
+        return {p for name in roles if (role := self.roles.get(name)) for p in role.permissions}
+
+    def allows(self, roles: Iterable[str], permission: str) -> bool:
+        """Whether any of ``roles`` grants ``permission``."""
+        return any(fnmatchcase(permission, pattern) for pattern in self.permissions_of(roles))
+
+
+@functools.cache
+def role_catalog() -> RoleCatalog:
+    """The catalog, read and validated once per process on first use."""
+    import yaml
+
+    with open(get_settings().static_dir / "roles.yaml", encoding="utf-8") as handle:
+        return RoleCatalog.model_validate(yaml.safe_load(handle))

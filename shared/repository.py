@@ -1,0 +1,285 @@
+"""Typed repositories over Firestore collections; the only code that touches Firestore.
+
+A repository is bound to one collection path from :mod:`shared.paths`, so a tenant's
+repository can only reach that tenant's documents. Every write method takes an optional
+``writer`` (a transaction or a write batch) so several writes commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from shared import cursors
+from shared.clients import firestore_client
+from shared.errors import AlreadyExists, NotFound
+from shared.models import Document, to_firestore_value
+from shared.paths import CollectionPath, DocumentPath, check_id
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import (
+        CollectionReference,
+        DocumentReference,
+        DocumentSnapshot,
+        Query,
+        Transaction,
+        WriteBatch,
+    )
+
+T = TypeVar("T", bound=Document)
+Operator = Literal[
+    "==", "!=", "<", "<=", ">", ">=", "in", "not-in", "array-contains", "array-contains-any"
+]
+Direction = Literal["asc", "desc"]
+CHUNK_SIZE = 400
+"""Writes per commit for bulk writes: well under the request-size bound of a commit."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One ``where`` clause; ``field`` is a model field name or a stored (camelCase) path."""
+
+    field: str
+    op: Operator
+    value: Any
+
+
+def where(field: str, op: Operator, value: Any) -> Filter:
+    return Filter(field, op, value)
+
+
+@dataclass(frozen=True)
+class Order:
+    field: str
+    direction: Direction = "asc"
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a query; ``next_cursor`` is None on the last page."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class CollectionRepository(Generic[T]):
+    """Documents of one model in one collection."""
+
+    def __init__(self, model: type[T], path: CollectionPath) -> None:
+        self.model = model
+        self.path = path
+
+    # -- references -------------------------------------------------------------------------
+    @property
+    def collection(self) -> CollectionReference:
+        return firestore_client().collection(str(self.path))
+
+    def ref(self, doc_id: str) -> DocumentReference:
+        return firestore_client().document(str(self.path.document(doc_id)))
+
+    def document_path(self, doc_id: str) -> DocumentPath:
+        return self.path.document(doc_id)
+
+    def new_id(self) -> str:
+        """A fresh random document id (made locally, no round trip)."""
+        return str(self.collection.document().id)
+
+    def _field(self, name: str) -> str:
+        """A model field name becomes its stored alias; stored paths pass through."""
+        info = self.model.model_fields.get(name)
+        return info.alias if info is not None and info.alias else name
+
+    def _load(self, snapshot: DocumentSnapshot) -> T | None:
+        if not snapshot.exists:
+            return None
+        return self.model.from_firestore(snapshot.id, snapshot.to_dict() or {})
+
+    # -- reads ------------------------------------------------------------------------------
+    def get(self, doc_id: str, *, transaction: Transaction | None = None) -> T | None:
+        """The document, or None when it does not exist."""
+        return self._load(self.ref(doc_id).get(transaction=transaction))
+
+    def require(self, doc_id: str, *, transaction: Transaction | None = None) -> T:
+        """The document, or ``NotFound``."""
+        found = self.get(doc_id, transaction=transaction)
+        if found is None:
+            raise NotFound(f"{self.model.__name__} {doc_id} not found", id=doc_id)
+        return found
+
+    def get_many(
+        self, doc_ids: Iterable[str], *, transaction: Transaction | None = None
+    ) -> dict[str, T]:
+        """The existing documents among ``doc_ids``, fetched in one batched read."""
+        refs = [self.ref(doc_id) for doc_id in dict.fromkeys(doc_ids)]
+        if not refs:
+            return {}
+        found: dict[str, T] = {}
+        for snapshot in firestore_client().get_all(refs, transaction=transaction):
+            model = self._load(snapshot)
+            if model is not None:
+                found[snapshot.id] = model
+        return found
+
+    def query(
+        self,
+        *filters: Filter,
+        order_by: Sequence[Order] = (),
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[T]:
+        """One page of matching documents, ordered, continuing after ``cursor``."""
+        query = self._build(filters, order_by)
+        direction = order_by[-1].direction if order_by else "asc"
+        query = query.order_by("__name__", direction=_direction(direction))
+        if cursor:
+            query = query.start_after(cursors.decode(cursor, len(order_by) + 1))
+        snapshots = list(query.limit(limit + 1).stream())
+        items = [m for m in (self._load(s) for s in snapshots[:limit]) if m is not None]
+        next_cursor = None
+        if len(snapshots) > limit:
+            last = snapshots[limit - 1]
+            values = [last.get(self._field(o.field)) for o in order_by]
+            next_cursor = cursors.encode([*values, last.id])
+        return Page(items, next_cursor)
+
+    def stream_all(self, *filters: Filter, page_size: int = 500) -> Iterator[T]:
+        """Every matching document, page by page (bounded memory on large sets)."""
+        cursor: str | None = None
+        while True:
+            page = self.query(*filters, limit=page_size, cursor=cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def count(self, *filters: Filter) -> int:
+        """The number of matching documents, by an aggregation query (no documents read)."""
+        result = self._build(filters, ()).count(alias="n").get()
+        return int(result[0][0].value)
+
+    def _build(self, filters: Iterable[Filter], order_by: Iterable[Order]) -> Query:
+        from google.cloud.firestore import FieldFilter
+
+        query: Any = self.collection
+        for f in filters:
+            query = query.where(
+                filter=FieldFilter(self._field(f.field), f.op, to_firestore_value(f.value))
+            )
+        for order in order_by:
+            query = query.order_by(self._field(order.field), direction=_direction(order.direction))
+        return query  # type: ignore[no-any-return]
+
+    # -- writes -----------------------------------------------------------------------------
+    def create(self, doc: T, *, writer: Transaction | WriteBatch | None = None) -> T:
+        """Create the document; ``AlreadyExists`` if its id is taken (at commit, with a writer)."""
+        from google.api_core.exceptions import Conflict
+
+        now = utcnow()
+        doc = doc.model_copy(update={"created_at": doc.created_at or now, "updated_at": now})
+        ref = self.ref(doc.id)
+        if writer is not None:
+            writer.create(ref, doc.to_firestore())
+            return doc
+        try:
+            ref.create(doc.to_firestore())
+        except Conflict as error:
+            raise AlreadyExists(f"{self.model.__name__} {doc.id} already exists") from error
+        return doc
+
+    def set(self, doc: T, *, writer: Transaction | WriteBatch | None = None) -> T:
+        """Write the whole document, replacing what was there."""
+        now = utcnow()
+        doc = doc.model_copy(update={"created_at": doc.created_at or now, "updated_at": now})
+        if writer is not None:
+            writer.set(self.ref(doc.id), doc.to_firestore())
+        else:
+            self.ref(doc.id).set(doc.to_firestore())
+        return doc
+
+    def update(
+        self,
+        doc_id: str,
+        changes: Mapping[str, Any],
+        *,
+        writer: Transaction | WriteBatch | None = None,
+    ) -> None:
+        """Change only the named fields (dotted paths reach into maps); ``NotFound`` if absent."""
+        from google.api_core.exceptions import NotFound as FirestoreNotFound
+
+        data = {self._field(k): to_firestore_value(v) for k, v in changes.items()}
+        data["updatedAt"] = utcnow()
+        ref = self.ref(doc_id)
+        if writer is not None:
+            writer.update(ref, data)
+            return
+        try:
+            ref.update(data)
+        except FirestoreNotFound as error:
+            raise NotFound(f"{self.model.__name__} {doc_id} not found", id=doc_id) from error
+
+    def delete(self, doc_id: str, *, writer: Transaction | WriteBatch | None = None) -> None:
+        """Delete the document (no error when it is already gone)."""
+        if writer is not None:
+            writer.delete(self.ref(doc_id))
+        else:
+            self.ref(doc_id).delete()
+
+    def write_many(self, docs: Iterable[T]) -> int:
+        """Set many documents in chunked batch commits; each chunk is atomic, not the whole."""
+        return _commit_chunked(
+            (self.ref(d.id), "set", {**d.to_firestore(), "updatedAt": utcnow()}) for d in docs
+        )
+
+    def update_many(self, changes: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+        """Apply partial updates to many documents in chunked batch commits."""
+        now = utcnow()
+        return _commit_chunked(
+            (
+                self.ref(doc_id),
+                "update",
+                {**{self._field(k): to_firestore_value(v) for k, v in fields.items()}, "updatedAt": now},
+            )
+            for doc_id, fields in changes
+        )
+
+
+class SubcollectionRepository(CollectionRepository[T]):
+    """Documents under a parent document, e.g. ``tenants/{t}/projects/{p}/tasks``.
+
+    The same API as :class:`CollectionRepository`; the parent is part of the path, so a
+    repository for one project can never read another project's tasks.
+    """
+
+    def __init__(self, model: type[T], parent: DocumentPath, name: str) -> None:
+        super().__init__(model, parent.collection(check_id(name, "collection")))
+        self.parent = parent
+
+
+def _direction(direction: Direction) -> str:
+    return "DESCENDING" if direction == "desc" else "ASCENDING"
+
+
+def _commit_chunked(writes: Iterable[tuple[DocumentReference, str, dict[str, Any]]]) -> int:
+    count = 0
+    batch = firestore_client().batch()
+    pending = 0
+    for ref, kind, data in writes:
+        if kind == "set":
+            batch.set(ref, data)
+        else:
+            batch.update(ref, data)
+        pending += 1
+        count += 1
+        if pending == CHUNK_SIZE:
+            batch.commit()
+            batch = firestore_client().batch()
+            pending = 0
+    if pending:
+        batch.commit()
+    return count
