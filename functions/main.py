@@ -21,7 +21,7 @@ from example.triggers import (  # noqa: E402
     example_archive_idle_projects,
     example_count_open_tasks,
     example_on_task_written,
-    example_send_due_reminder,
+    exampleSendDueReminder,
 )
 
 __all__ = [
@@ -34,6 +34,6 @@ __all__ = [
     "example_create_task",
     "example_list_projects",
     "example_on_task_written",
-    "example_send_due_reminder",
+    "exampleSendDueReminder",
     "example_update_project",
 ]

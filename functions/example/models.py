@@ -98,7 +98,7 @@ class TaskRef(RequestModel):
 
 
 class ReminderTask(Model):
-    """Payload of the ``example_send_due_reminder`` task."""
+    """Payload of the ``exampleSendDueReminder`` task."""
 
     tenant_id: str
     project_id: str

@@ -30,7 +30,7 @@ from shared.transactions import run_transaction
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction
 
-REMINDER_FUNCTION = "example_send_due_reminder"
+REMINDER_FUNCTION = "exampleSendDueReminder"
 
 
 def create_project(tenant_id: str, owner_id: str, command: CreateProject) -> Project:

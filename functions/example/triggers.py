@@ -3,8 +3,9 @@
 - ``example_on_task_written`` (Firestore): turns task writes into domain events.
 - ``example_count_open_tasks`` (Pub/Sub, ``example-events``): keeps ``openTaskCount`` exact;
   idempotent through the event-id ledger.
-- ``example_send_due_reminder`` (Cloud Tasks): the due-date reminder; idempotent through
-  ``reminderSentAt``.
+- ``exampleSendDueReminder`` (Cloud Tasks): the due-date reminder; idempotent through
+  ``reminderSentAt``. Task-queue functions are named in camelCase because the function name
+  becomes the Cloud Tasks queue id, which allows no underscores.
 - ``example_archive_idle_projects`` (schedule): daily upkeep; re-running archives nothing twice.
 """
 
@@ -54,7 +55,7 @@ def example_count_open_tasks(event: events.DomainEvent, txn: Any) -> None:
     rate_limits=options.RateLimits(max_concurrent_dispatches=10),
 )
 @task_handler(ReminderTask)
-def example_send_due_reminder(payload: ReminderTask) -> None:
+def exampleSendDueReminder(payload: ReminderTask) -> None:
     reminders.send_due_reminder(payload)
 
 
