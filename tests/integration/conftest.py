@@ -1,0 +1,44 @@
+"""Integration tests run against the emulators, started once for the whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.users import SignedInUser, create_user, unique_id
+
+
+@pytest.fixture(autouse=True)
+def _needs_stack(stack: None) -> None:
+    """Every integration test needs the stack."""
+
+
+@dataclass
+class Tenant:
+    """A fresh tenant with its people, unique per test so tests never collide."""
+
+    id: str
+    admin: SignedInUser
+    manager: SignedInUser
+    member: SignedInUser
+
+
+def make_tenant() -> Tenant:
+    tenant_id = unique_id("tenant")
+    return Tenant(
+        id=tenant_id,
+        admin=create_user(tenant_id=tenant_id, roles=["tenant-admin"]),
+        manager=create_user(tenant_id=tenant_id, roles=["project-manager"]),
+        member=create_user(tenant_id=tenant_id, roles=["member"]),
+    )
+
+
+@pytest.fixture
+def tenant() -> Tenant:
+    return make_tenant()
+
+
+@pytest.fixture
+def other_tenant() -> Tenant:
+    return make_tenant()

@@ -1,0 +1,147 @@
+"""CollectionRepository and SubcollectionRepository against the Firestore emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+
+import pytest
+from pydantic import BaseModel
+
+from shared import paths
+from shared.errors import AlreadyExists, NotFound
+from shared.models import Document
+from shared.repository import CollectionRepository, Order, SubcollectionRepository, where
+from shared.transactions import atomic_batch, run_transaction
+from tests.support.users import unique_id
+
+
+class Colour(str, Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Address(BaseModel):
+    city: str
+    lines: list[str]
+
+
+class Widget(Document):
+    tenant_id: str
+    name: str
+    colour: Colour = Colour.RED
+    rank: int = 0
+    due_at: datetime | None = None
+    address: Address | None = None
+
+
+@pytest.fixture
+def widgets() -> CollectionRepository[Widget]:
+    return CollectionRepository(Widget, paths.tenant_collection(unique_id("t"), "widgets"))
+
+
+def make(repo: CollectionRepository[Widget], **fields: object) -> Widget:
+    tenant_id = repo.path.segments[1]
+    return Widget(id=repo.new_id(), tenant_id=tenant_id, name="w", **fields)  # type: ignore[arg-type]
+
+
+def test_a_document_round_trips_with_timestamps_enums_and_nested_models(widgets):
+    due = datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+    created = widgets.create(
+        make(widgets, colour=Colour.BLUE, due_at=due, address=Address(city="Oslo", lines=["a", "b"]))
+    )
+    loaded = widgets.require(created.id)
+    assert loaded == created
+    assert loaded.colour is Colour.BLUE
+    assert loaded.due_at == due
+    assert loaded.address == Address(city="Oslo", lines=["a", "b"])
+    raw = widgets.ref(created.id).get().to_dict()
+    assert raw["colour"] == "blue" and "id" not in raw and raw["tenantId"] == created.tenant_id
+
+
+def test_create_refuses_an_existing_id(widgets):
+    widget = widgets.create(make(widgets))
+    with pytest.raises(AlreadyExists):
+        widgets.create(widget)
+
+
+def test_get_many_returns_only_the_existing_documents(widgets):
+    a, b = widgets.create(make(widgets)), widgets.create(make(widgets))
+    found = widgets.get_many([a.id, "missing", b.id, a.id])
+    assert set(found) == {a.id, b.id}
+
+
+def test_update_changes_only_the_named_fields_and_refuses_a_missing_document(widgets):
+    widget = widgets.create(make(widgets, rank=1))
+    widgets.update(widget.id, {"name": "renamed"})
+    loaded = widgets.require(widget.id)
+    assert (loaded.name, loaded.rank) == ("renamed", 1)
+    assert loaded.updated_at and widget.updated_at and loaded.updated_at > widget.updated_at
+    with pytest.raises(NotFound):
+        widgets.update("missing", {"name": "x"})
+
+
+def test_delete_removes_the_document(widgets):
+    widget = widgets.create(make(widgets))
+    widgets.delete(widget.id)
+    assert widgets.get(widget.id) is None
+
+
+def test_query_pages_through_every_match_once_in_order(widgets):
+    for rank in range(7):
+        widgets.create(make(widgets, rank=rank, colour=Colour.BLUE if rank % 2 else Colour.RED))
+    seen, cursor = [], None
+    while True:
+        page = widgets.query(
+            where("colour", "==", Colour.RED), order_by=[Order("rank", "desc")], limit=2, cursor=cursor
+        )
+        seen += [w.rank for w in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [6, 4, 2, 0]
+
+
+def test_count_uses_an_aggregation_over_the_filter(widgets):
+    for rank in range(5):
+        widgets.create(make(widgets, rank=rank))
+    assert widgets.count(where("rank", ">=", 2)) == 3
+
+
+def test_a_failing_transaction_writes_nothing(widgets):
+    first, second = make(widgets), make(widgets)
+
+    def work(txn):
+        widgets.create(first, writer=txn)
+        widgets.create(second, writer=txn)
+        raise RuntimeError("fails midway")
+
+    with pytest.raises(RuntimeError):
+        run_transaction(work)
+    assert widgets.get_many([first.id, second.id]) == {}
+
+
+def test_an_atomic_batch_commits_nothing_when_the_block_fails(widgets):
+    widget = make(widgets)
+    with pytest.raises(RuntimeError), atomic_batch() as batch:
+        widgets.create(widget, writer=batch)
+        raise RuntimeError("fails midway")
+    assert widgets.get(widget.id) is None
+
+
+def test_write_many_commits_large_sets_in_chunks(widgets):
+    written = widgets.write_many(make(widgets, rank=i) for i in range(950))
+    assert written == 950
+    assert widgets.count() == 950
+    assert sum(1 for _ in widgets.stream_all(page_size=300)) == 950
+
+
+def test_a_subcollection_repository_only_sees_its_parents_documents():
+    tenant_id = unique_id("t")
+    parent = paths.tenant_collection(tenant_id, "widgets")
+    first = SubcollectionRepository(Widget, parent.document("a"), "parts")
+    second = SubcollectionRepository(Widget, parent.document("b"), "parts")
+    first.create(Widget(id="p1", tenant_id=tenant_id, name="x"))
+    assert first.get("p1") is not None
+    assert second.get("p1") is None
+    assert str(first.path) == f"tenants/{tenant_id}/widgets/a/parts"

@@ -1,0 +1,1 @@
+"""Helpers shared by the integration tests, the benchmarks and the demo seed."""

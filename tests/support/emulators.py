@@ -1,0 +1,60 @@
+"""Talking to the running emulator suite: endpoints, clearing data, waiting for effects."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+
+T = TypeVar("T")
+
+PROJECT = os.environ.get("GCLOUD_PROJECT", "demo-foundation")
+REGION = "us-central1"
+
+
+def host(variable: str) -> str:
+    """The emulator host from the environment; a clear failure outside ops/with-emulators."""
+    value = os.environ.get(variable)
+    if not value:
+        raise RuntimeError(
+            f"{variable} is not set: run the tests under the local stack, "
+            "e.g. `ops/with-emulators pytest` (or `make test`)"
+        )
+    return value.removeprefix("http://")
+
+
+def require_stack() -> None:
+    for variable in ("FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST"):
+        host(variable)
+
+
+def functions_url(name: str) -> str:
+    return f"http://127.0.0.1:5001/{PROJECT}/{REGION}/{name}"
+
+
+def clear_firestore() -> None:
+    url = (
+        f"http://{host('FIRESTORE_EMULATOR_HOST')}/emulator/v1/projects/{PROJECT}"
+        "/databases/(default)/documents"
+    )
+    requests.delete(url, timeout=30).raise_for_status()
+
+
+def clear_auth() -> None:
+    url = f"http://{host('FIREBASE_AUTH_EMULATOR_HOST')}/emulator/v1/projects/{PROJECT}/accounts"
+    requests.delete(url, timeout=30).raise_for_status()
+
+
+def eventually(probe: Callable[[], T | None], *, timeout: float = 30, every: float = 0.2) -> T:
+    """Poll ``probe`` until it returns something truthy (background work is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last: {result!r})")
+        time.sleep(every)
