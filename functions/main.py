@@ -25,6 +25,7 @@ from example.triggers import (  # noqa: E402
 )
 
 __all__ = [
+    "exampleSendDueReminder",
     "example_archive_idle_projects",
     "example_archive_project",
     "example_assign_task",
@@ -34,6 +35,5 @@ __all__ = [
     "example_create_task",
     "example_list_projects",
     "example_on_task_written",
-    "exampleSendDueReminder",
     "example_update_project",
 ]

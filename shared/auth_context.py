@@ -56,7 +56,8 @@ class AuthContext:
         """Refuse with ``permission-denied`` unless the caller holds ``permission``."""
         if not self.can(permission):
             raise PermissionDenied(
-                f"Missing permission {permission}", type="auth/missing-permission",
+                f"Missing permission {permission}",
+                type="auth/missing-permission",
                 permission=permission,
             )
 

@@ -15,7 +15,9 @@ from shared.settings import get_settings
 if TYPE_CHECKING:
     import firebase_admin
     from firebase_admin import functions as admin_functions
-    from google.cloud import firestore, pubsub_v1, storage
+    from google.cloud import firestore
+    from google.cloud.pubsub_v1 import PublisherClient
+    from google.cloud.storage import Client as StorageClient
 
 
 def _anonymous() -> Any:
@@ -58,7 +60,7 @@ def firestore_client() -> firestore.Client:
 
 
 @functools.cache
-def publisher() -> pubsub_v1.PublisherClient:
+def publisher() -> PublisherClient:
     """The Pub/Sub publisher, with message ordering on (events of one subject stay in order)."""
     from google.cloud import pubsub_v1
 
@@ -70,7 +72,7 @@ def publisher() -> pubsub_v1.PublisherClient:
 
 
 @functools.cache
-def storage_client() -> storage.Client:
+def storage_client() -> StorageClient:
     """The Cloud Storage client (the GCS emulator when STORAGE_EMULATOR_HOST is set)."""
     from google.cloud import storage
 

@@ -79,14 +79,12 @@ class ResourceExhausted(AppError):
 
 
 def field_name(loc: tuple[int | str, ...]) -> str:
-    """A pydantic error location as a dotted field path: ``("tasks", 0, "title")`` -> ``tasks.0.title``."""
+    """A pydantic error location as a dotted path: ``("items", 0, "name")`` -> ``items.0.name``."""
     return ".".join(str(part) for part in loc) or "(request)"
 
 
 def invalid_argument_from(error: ValidationError) -> InvalidArgument:
     """Turn a pydantic validation error into ``InvalidArgument`` naming every bad field."""
-    fields = [
-        {"field": field_name(item["loc"]), "message": item["msg"]} for item in error.errors()
-    ]
+    fields = [{"field": field_name(item["loc"]), "message": item["msg"]} for item in error.errors()]
     names = ", ".join(dict.fromkeys(f["field"] for f in fields))
     return InvalidArgument(f"Invalid request: {names}", fields=fields)

@@ -9,6 +9,7 @@ entry and changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import uuid
@@ -123,10 +124,8 @@ def _send(client: Any, event: DomainEvent) -> Any:
 def _ensure_topic(client: Any, topic: str) -> None:
     from google.api_core.exceptions import AlreadyExists
 
-    try:
+    with contextlib.suppress(AlreadyExists):
         client.create_topic(name=topic)
-    except AlreadyExists:
-        pass
 
 
 def parse_event(cloud_event: CloudEvent[MessagePublishedData[Any]]) -> DomainEvent:
@@ -179,7 +178,12 @@ def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) ->
         now = datetime.now(UTC)
         txn.create(
             ledger,
-            {"consumer": consumer, "type": event.type, "processedAt": now, "expireAt": now + LEDGER_TTL},
+            {
+                "consumer": consumer,
+                "type": event.type,
+                "processedAt": now,
+                "expireAt": now + LEDGER_TTL,
+            },
         )
         return True
 

@@ -18,7 +18,8 @@ from typing import Any
 from shared.settings import get_settings
 
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
-    "foundation_log_context", default={}
+    "foundation_log_context",
+    default={},  # noqa: B039 -- never mutated: bind() sets a new dict
 )
 _SEVERITY = {
     "DEBUG": "DEBUG",

@@ -41,9 +41,15 @@ class Document(Model):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
     id: str = Field(default="", description="The document id (the last segment of its path).")
-    created_at: datetime | None = Field(default=None, description="Set by the repository on create.")
-    updated_at: datetime | None = Field(default=None, description="Set by the repository on every write.")
-    version: int | None = Field(default=None, description="Optional optimistic-concurrency counter.")
+    created_at: datetime | None = Field(
+        default=None, description="Set by the repository on create."
+    )
+    updated_at: datetime | None = Field(
+        default=None, description="Set by the repository on every write."
+    )
+    version: int | None = Field(
+        default=None, description="Optional optimistic-concurrency counter."
+    )
 
     def to_firestore(self) -> dict[str, Any]:
         """The document data as Firestore stores it (no ``id``; enums by value)."""

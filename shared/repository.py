@@ -23,7 +23,6 @@ if TYPE_CHECKING:
         CollectionReference,
         DocumentReference,
         DocumentSnapshot,
-        Query,
         Transaction,
         WriteBatch,
     )
@@ -39,6 +38,8 @@ CHUNK_SIZE = 400
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+_INEQUALITIES = frozenset({"<", "<=", ">", ">=", "!=", "not-in"})
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,22 @@ class CollectionRepository(Generic[T]):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[T]:
-        """One page of matching documents, ordered, continuing after ``cursor``."""
-        query = self._build(filters, order_by)
+        """One page of matching documents, ordered, continuing after ``cursor``.
+
+        Fields under an inequality filter are ordered on explicitly (after ``order_by``, before
+        the document id), as Firestore requires; the cursor carries their values too.
+        """
         direction = order_by[-1].direction if order_by else "asc"
+        ordered = {self._field(o.field) for o in order_by}
+        order_by = [
+            *order_by,
+            *(
+                Order(field, direction)
+                for field in sorted({f.field for f in filters if f.op in _INEQUALITIES})
+                if self._field(field) not in ordered
+            ),
+        ]
+        query = self._build(filters, order_by)
         query = query.order_by("__name__", direction=_direction(direction))
         if cursor:
             query = query.start_after(cursors.decode(cursor, len(order_by) + 1))
@@ -160,10 +174,11 @@ class CollectionRepository(Generic[T]):
 
     def count(self, *filters: Filter) -> int:
         """The number of matching documents, by an aggregation query (no documents read)."""
-        result = self._build(filters, ()).count(alias="n").get()
+        query: Any = self._build(filters, ())
+        result = query.count(alias="n").get()
         return int(result[0][0].value)
 
-    def _build(self, filters: Iterable[Filter], order_by: Iterable[Order]) -> Query:
+    def _build(self, filters: Iterable[Filter], order_by: Iterable[Order]) -> Any:
         from google.cloud.firestore import FieldFilter
 
         query: Any = self.collection
@@ -173,7 +188,7 @@ class CollectionRepository(Generic[T]):
             )
         for order in order_by:
             query = query.order_by(self._field(order.field), direction=_direction(order.direction))
-        return query  # type: ignore[no-any-return]
+        return query
 
     # -- writes -----------------------------------------------------------------------------
     def create(self, doc: T, *, writer: Transaction | WriteBatch | None = None) -> T:
@@ -243,7 +258,10 @@ class CollectionRepository(Generic[T]):
             (
                 self.ref(doc_id),
                 "update",
-                {**{self._field(k): to_firestore_value(v) for k, v in fields.items()}, "updatedAt": now},
+                {
+                    **{self._field(k): to_firestore_value(v) for k, v in fields.items()},
+                    "updatedAt": now,
+                },
             )
             for doc_id, fields in changes
         )

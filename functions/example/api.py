@@ -63,7 +63,9 @@ def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
 @https_fn.on_call()
 @callable_endpoint(AssignTask, permission="example.tasks.assign")
 def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
-    task = service.assign_task(ctx.tenant(req.tenant_id), req.project_id, req.task_id, req.assignee_id)
+    task = service.assign_task(
+        ctx.tenant(req.tenant_id), req.project_id, req.task_id, req.assignee_id
+    )
     return TaskAnswer(task_id=task.id, task=task)
 
 

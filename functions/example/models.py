@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
@@ -12,12 +12,12 @@ from shared.models import Document, Model, RequestModel
 NAME = Field(min_length=1, max_length=120, description="Shown in lists; trimmed.")
 
 
-class ProjectStatus(str, Enum):
+class ProjectStatus(StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
 
 
-class TaskStatus(str, Enum):
+class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
 

@@ -41,8 +41,11 @@ def send_due_reminder(payload: ReminderTask) -> bool:
                 tenant_id=payload.tenant_id,
                 subject_id=payload.task_id,
                 event_id=f"due-{payload.task_id}-{int(payload.due_at.timestamp())}",
-                data={"projectId": payload.project_id, "taskId": payload.task_id,
-                      "dueAt": payload.due_at.isoformat()},
+                data={
+                    "projectId": payload.project_id,
+                    "taskId": payload.task_id,
+                    "dueAt": payload.due_at.isoformat(),
+                },
             )
         ]
     )

@@ -122,14 +122,17 @@ def assign_task(tenant_id: str, project_id: str, task_id: str, assignee_id: str)
 
 
 def complete_task(ctx: AuthContext, tenant_id: str, project_id: str, task_id: str) -> Task:
-    """Mark the task done. Its assignee, its creator or a manager may; completing twice is a no-op."""
+    """Mark the task done: its assignee, creator or a manager may; twice is a no-op."""
     repo = repos.tasks(tenant_id, project_id)
 
     def work(txn: Transaction) -> Task:
         task = repo.require(task_id, transaction=txn)
-        if ctx.uid not in {task.assignee_id, task.created_by} and not ctx.can("example.tasks.manage"):
-            raise PermissionDenied("Only the assignee or creator may complete this task",
-                                   type="example/not-assignee")
+        if ctx.uid not in {task.assignee_id, task.created_by} and not ctx.can(
+            "example.tasks.manage"
+        ):
+            raise PermissionDenied(
+                "Only the assignee or creator may complete this task", type="example/not-assignee"
+            )
         if task.status is TaskStatus.DONE:
             return task
         now = datetime.now(UTC)
@@ -147,7 +150,10 @@ def schedule_reminder(task: Task, lead: timedelta) -> None:
     task_queue.enqueue(
         REMINDER_FUNCTION,
         ReminderTask(
-            tenant_id=task.tenant_id, project_id=task.project_id, task_id=task.id, due_at=task.due_at
+            tenant_id=task.tenant_id,
+            project_id=task.project_id,
+            task_id=task.id,
+            due_at=task.due_at,
         ),
         at=at,
         task_id=f"reminder-{task.tenant_id}-{task.project_id}-{task.id}-{int(task.due_at.timestamp())}",

@@ -19,7 +19,11 @@ def test_a_manager_creates_a_project_in_their_own_tenant(tenant):
     stored = repos.projects(tenant.id).require(answer["projectId"])
     assert answer["project"]["name"] == "Launch"
     assert answer["project"]["ownerId"] == tenant.manager.uid
-    assert (stored.tenant_id, stored.description, stored.status.value) == (tenant.id, "Q3", "active")
+    assert (stored.tenant_id, stored.description, stored.status.value) == (
+        tenant.id,
+        "Q3",
+        "active",
+    )
 
 
 def test_a_signed_out_caller_is_unauthenticated():
@@ -79,7 +83,9 @@ def test_a_platform_admin_acts_on_a_tenant_they_name(tenant):
 
 def test_update_changes_only_the_given_fields(tenant):
     project_id = create_project(tenant.manager, description="keep")["projectId"]
-    answer = call("example_update_project", {"projectId": project_id, "name": "New"}, tenant.manager)
+    answer = call(
+        "example_update_project", {"projectId": project_id, "name": "New"}, tenant.manager
+    )
     assert answer["project"]["name"] == "New"
     stored = repos.projects(tenant.id).require(project_id)
     assert (stored.name, stored.description) == ("New", "keep")
@@ -154,5 +160,9 @@ def test_a_due_date_without_a_time_zone_is_invalid(tenant):
     project_id = create_project(tenant.manager)["projectId"]
     naive = (datetime.now(UTC) + timedelta(days=1)).replace(tzinfo=None).isoformat()
     with pytest.raises(CallableError) as refused:
-        call("example_create_task", {"projectId": project_id, "title": "t", "dueAt": naive}, tenant.member)
+        call(
+            "example_create_task",
+            {"projectId": project_id, "title": "t", "dueAt": naive},
+            tenant.member,
+        )
     assert refused.value.fields == ["dueAt"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 
 import pytest
 from pydantic import BaseModel
@@ -16,7 +16,7 @@ from shared.transactions import atomic_batch, run_transaction
 from tests.support.users import unique_id
 
 
-class Colour(str, Enum):
+class Colour(StrEnum):
     RED = "red"
     BLUE = "blue"
 
@@ -48,7 +48,9 @@ def make(repo: CollectionRepository[Widget], **fields: object) -> Widget:
 def test_a_document_round_trips_with_timestamps_enums_and_nested_models(widgets):
     due = datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
     created = widgets.create(
-        make(widgets, colour=Colour.BLUE, due_at=due, address=Address(city="Oslo", lines=["a", "b"]))
+        make(
+            widgets, colour=Colour.BLUE, due_at=due, address=Address(city="Oslo", lines=["a", "b"])
+        )
     )
     loaded = widgets.require(created.id)
     assert loaded == created
@@ -93,13 +95,23 @@ def test_query_pages_through_every_match_once_in_order(widgets):
     seen, cursor = [], None
     while True:
         page = widgets.query(
-            where("colour", "==", Colour.RED), order_by=[Order("rank", "desc")], limit=2, cursor=cursor
+            where("colour", "==", Colour.RED),
+            order_by=[Order("rank", "desc")],
+            limit=2,
+            cursor=cursor,
         )
         seen += [w.rank for w in page.items]
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
     assert seen == [6, 4, 2, 0]
+
+
+def test_range_filters_page_through_every_match_once(widgets):
+    for rank in range(9):
+        widgets.create(make(widgets, rank=rank))
+    found = widgets.stream_all(where("rank", ">=", 3), where("rank", "<", 8), page_size=2)
+    assert sorted(w.rank for w in found) == [3, 4, 5, 6, 7]
 
 
 def test_count_uses_an_aggregation_over_the_filter(widgets):
