@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
+from tests.support.events import EventTap
 from tests.support.users import SignedInUser, create_user, unique_id
 
 
@@ -42,3 +44,17 @@ def tenant() -> Tenant:
 @pytest.fixture
 def other_tenant() -> Tenant:
     return make_tenant()
+
+
+@pytest.fixture
+def tap_events() -> Iterator[Callable[[str], EventTap]]:
+    """Open pull subscriptions on event topics: ``tap = tap_events("example-events")``."""
+    taps: list[EventTap] = []
+
+    def open_tap(topic: str) -> EventTap:
+        taps.append(EventTap(topic))
+        return taps[-1]
+
+    yield open_tap
+    for tap in taps:
+        tap.close()

@@ -54,6 +54,19 @@ def test_open_task_count_follows_creates_and_completions(tenant):
     count_becomes(tenant.id, project_id, 2)
 
 
+def test_a_task_write_emits_its_domain_event(tenant, tap_events):
+    tap = tap_events("example-events")
+    project_id = new_project(tenant)
+    task_id = new_task(tenant, project_id)
+
+    created = tap.wait_for(lambda e: e.subject_id == task_id)
+
+    assert created.type == task_events.CREATED
+    assert created.tenant_id == tenant.id
+    assert created.data["projectId"] == project_id
+    assert created.data["openDelta"] == 1
+
+
 def test_open_task_count_stays_exact_under_concurrent_task_creation(tenant):
     from concurrent.futures import ThreadPoolExecutor
 

@@ -37,7 +37,9 @@ def call(name: str, data: Any, user: SignedInUser | None = None) -> dict[str, An
     if "error" in body:
         error = body["error"]
         raise CallableError(
-            error.get("status", ""), error.get("message", ""), error.get("details") or {},
+            error.get("status", ""),
+            error.get("message", ""),
+            error.get("details") or {},
             answer.status_code,
         )
     return body["result"]  # type: ignore[no-any-return]

@@ -27,7 +27,11 @@ def host(variable: str) -> str:
 
 
 def require_stack() -> None:
-    for variable in ("FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST"):
+    for variable in (
+        "FIRESTORE_EMULATOR_HOST",
+        "FIREBASE_AUTH_EMULATOR_HOST",
+        "PUBSUB_EMULATOR_HOST",
+    ):
         host(variable)
 
 
