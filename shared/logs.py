@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import json
 import logging as _logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def get_logger(name: str) -> _logging.Logger:
         handler = _logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
-        root.setLevel(_logging.INFO)
+        root.setLevel(os.environ.get("FOUNDATION_LOG_LEVEL", "INFO").upper())
         root.propagate = False
     return root.getChild(name)
 
