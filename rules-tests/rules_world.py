@@ -1,0 +1,125 @@
+"""The seeded world every rules table is checked against: two tenants, their people, documents.
+
+Ids are unique per build (one build per test module), so modules never share documents and run in
+any order alongside the other suites. Tables name people (``PEOPLE``) and documents (``targets``)
+by these keys; adding a collection means seeding one document here and naming it in ``targets``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rules_client import Caller, Target, seed
+
+# Who asks. The tenant under test is "home"; "away" is another tenant.
+PEOPLE = (
+    "signed-out",  # no Authorization header
+    "stranger",  # tenant-admin of the away tenant: the strongest other-tenant user
+    "roleless",  # home tenant claim but no role left (e.g. every role withdrawn)
+    "member",  # plain member of home, owns nothing seeded
+    "owner",  # member of home whose uid owns the profile, project and task
+    "owner-elsewhere",  # the owner's uid, but a token for the away tenant
+    "manager",  # project-manager of home
+    "tenant-admin",  # tenant-admin of home
+    "platform-admin",  # platformAdmin: true, no tenant
+    "platform-role",  # 'platform-admin' in roles, no tenant
+    "roles-not-a-list",  # home tenant, roles claim is a string: counts as no role
+    "platform-admin-string",  # platformAdmin: "true" (a string): not a platform admin
+)
+
+
+def unique_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@dataclass(frozen=True)
+class World:
+    """One seeded world: its tenants, the callers by name, the seeded documents by name."""
+
+    home: str
+    away: str
+    callers: dict[str, Caller]
+    targets: dict[str, Target]
+
+
+def _claims(tenant_id: str | None, roles: object, **extra: object) -> dict[str, object]:
+    claims: dict[str, object] = {"roles": roles, "products": ["core", "projects"], **extra}
+    if tenant_id is not None:
+        claims["tenantId"] = tenant_id
+    return claims
+
+
+def _people(home: str, away: str) -> dict[str, Caller]:
+    uids = {name: unique_id(name) for name in PEOPLE}
+    owner = uids["owner"]
+
+    def user(name: str, tenant_id: str | None, roles: object, **extra: object) -> Caller:
+        uid = owner if name == "owner-elsewhere" else uids[name]
+        return Caller(uid, _claims(tenant_id, roles, appUserId=uid, **extra))
+
+    callers = {
+        "signed-out": Caller(),
+        "stranger": user("stranger", away, ["tenant-admin"]),
+        "roleless": user("roleless", home, []),
+        "member": user("member", home, ["member"]),
+        "owner": user("owner", home, ["member"]),
+        "owner-elsewhere": user("owner-elsewhere", away, ["member"]),
+        "manager": user("manager", home, ["project-manager"]),
+        "tenant-admin": user("tenant-admin", home, ["tenant-admin"]),
+        "platform-admin": user("platform-admin", None, [], platformAdmin=True),
+        "platform-role": user("platform-role", None, ["platform-admin"]),
+        "roles-not-a-list": user("roles-not-a-list", home, "tenant-admin"),
+        "platform-admin-string": user("platform-admin-string", None, [], platformAdmin="true"),
+    }
+    assert set(callers) == set(PEOPLE)
+    return callers
+
+
+def build_world() -> World:
+    """Seed two tenants and one document of every collection, as the emulator owner."""
+    home, away = unique_id("tenant"), unique_id("tenant")
+    callers = _people(home, away)
+    owner = callers["owner"].uid
+    assert owner is not None
+    project, task, event = unique_id("project"), unique_id("task"), unique_id("event")
+    now = datetime.now(UTC)
+    stamps = {"createdAt": now, "updatedAt": now}
+
+    documents = {
+        "tenant": (f"tenants/{home}", {"name": "Home Ltd", "status": "active"}),
+        "user": (
+            f"tenants/{home}/users/{owner}",
+            {"tenantId": home, "email": f"{owner}@example.test", "status": "active"},
+        ),
+        "project": (
+            f"tenants/{home}/projects/{project}",
+            {"tenantId": home, "name": "Launch", "status": "active", "ownerId": owner},
+        ),
+        "task": (
+            f"tenants/{home}/projects/{project}/tasks/{task}",
+            {
+                "tenantId": home,
+                "projectId": project,
+                "title": "Write the brief",
+                "status": "open",
+                "createdBy": owner,
+                "assigneeId": owner,
+            },
+        ),
+        # Internal collections: written by the functions only, read by no client.
+        "event-ledger": (f"_processedEvents/{event}", {"type": "example.task_created"}),
+        "tenant-event-ledger": (
+            f"tenants/{home}/_processedEvents/{event}",
+            {"type": "example.task_created"},
+        ),
+        "migration": (f"_migrations/{unique_id('m0001')}", {"type": "migration"}),
+        "unlisted": (f"tenants/{home}/unlisted/{unique_id('doc')}", {"type": "unknown"}),
+    }
+    targets: dict[str, Target] = {}
+    for name, (path, data) in documents.items():
+        seed(path, {**data, **stamps})
+        field = "status" if "status" in data else "type"
+        targets[name] = Target(path, field, str(data[field]))
+    return World(home=home, away=away, callers=callers, targets=targets)
