@@ -8,6 +8,8 @@ from shared.clients import init_admin_app
 
 init_admin_app()
 
+from customer.api import customer_create, customer_get, customer_update  # noqa: E402
+
 from example.api import (  # noqa: E402
     example_archive_project,
     example_assign_task,
@@ -25,6 +27,9 @@ from example.triggers import (  # noqa: E402
 )
 
 __all__ = [
+    "customer_create",
+    "customer_get",
+    "customer_update",
     "exampleSendDueReminder",
     "example_archive_idle_projects",
     "example_archive_project",

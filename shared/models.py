@@ -8,12 +8,28 @@ nested models become maps).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+_EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}")
+
+
+def _email(value: str) -> str:
+    """A plausible address, lower-cased: deliverability is the mail server's job, and the
+    ``email-validator`` package would cost every cold start its import."""
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise ValueError("not a valid email address")
+    return value.lower()
+
+
+Email = Annotated[str, AfterValidator(_email)]
+"""An email address, validated and lower-cased (the form every lookup by email uses)."""
 
 
 class Model(BaseModel):
@@ -66,6 +82,8 @@ def to_firestore_value(value: Any) -> Any:
     """Convert a dumped value to what the Firestore client encodes faithfully."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, BaseModel):
+        return to_firestore_value(value.model_dump(by_alias=True, mode="python"))
     if isinstance(value, dict):
         return {key: to_firestore_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -1,0 +1,153 @@
+"""Documents and requests of the customer service: the tenant and what its creation writes.
+
+A customer *is* a tenant: ``tenants/{tenantId}`` holds its name, products, settings and
+lifecycle state. Organisation data (locations, departments, clients, contacts), invitations and
+API keys live in the tenant's subcollections (``customer.repositories``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from shared.models import Document, Email, Model, RequestModel
+
+NAME = Field(min_length=1, max_length=120)
+INVITATION_TTL_DAYS = 14
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"  # within its grace period: reactivation still possible
+    CLOSED = "closed"  # the grace period ended: final
+
+
+class Address(Model):
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    region: str | None = Field(default=None, max_length=100)
+    country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2, e.g. DE.")
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        if not value.isalpha():
+            raise ValueError("must be a two-letter country code")
+        return value.upper()
+
+
+class Branding(Model):
+    """Used by notifications and links: how the tenant presents itself."""
+
+    display_name: str | None = Field(default=None, max_length=120)
+    logo_url: str | None = Field(default=None, max_length=2000, pattern=r"^https://")
+    host: str | None = Field(default=None, max_length=253, pattern=r"^[a-z0-9.-]+$")
+
+
+class TenantSettings(Model):
+    session_length_hours: int = Field(default=24 * 14, ge=1, le=24 * 90)
+    branding: Branding = Field(default_factory=Branding)
+
+
+class RegistrationSettings(Model):
+    """Self-registration: users with an email in a whitelisted domain join with these roles."""
+
+    whitelisted_domains: list[str] = Field(default_factory=list, max_length=50)
+    default_roles: list[str] = Field(default_factory=lambda: ["member"], max_length=10)
+
+
+class Deactivation(Model):
+    reason: str
+    feedback: str = ""
+    recommendation_score: int | None = None
+    deactivated_at: datetime
+    deactivated_by: str
+    grace_period_ends_at: datetime
+
+
+class Tenant(Document):
+    """``tenants/{tenantId}``: readable by its members (firestore.rules), written by functions."""
+
+    name: str
+    status: TenantStatus = TenantStatus.ACTIVE
+    products: list[str] = Field(default_factory=list)
+    address: Address
+    admin_email: str
+    parent_tenant_id: str | None = Field(
+        default=None, description="Set on a reseller's client tenant (not used yet)."
+    )
+    settings: TenantSettings = Field(default_factory=TenantSettings)
+    registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
+    deactivation: Deactivation | None = None
+    created_by: str
+
+
+class Location(Document):
+    """``tenants/{tenantId}/locations/{locationId}`` (or under a client)."""
+
+    tenant_id: str
+    client_id: str | None = None
+    name: str
+    address: Address
+    headquarters: bool = False
+    active: bool = True
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+
+
+class Invitation(Document):
+    """``tenants/{tenantId}/invitations/{invitationId}``: never readable by clients directly.
+
+    ``email`` is stored lower-cased; the auth service's ``before_user_created`` finds a pending,
+    unexpired invitation for a new user's email with a collection-group query.
+    """
+
+    tenant_id: str
+    email: str
+    roles: list[str]
+    status: InvitationStatus = InvitationStatus.PENDING
+    invited_by: str
+    expires_at: datetime
+    accepted_by: str | None = None
+    accepted_at: datetime | None = None
+
+
+# -- requests ---------------------------------------------------------------------------------
+class CreateCustomer(RequestModel):
+    name: str = NAME
+    admin_email: Email
+    products: list[str] = Field(min_length=1, max_length=20)
+    address: Address
+
+
+class CustomerRef(RequestModel):
+    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+
+
+class UpdateCustomer(RequestModel):
+    tenant_id: str | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    address: Address | None = None
+    products: list[str] | None = Field(
+        default=None, min_length=1, max_length=20, description="Platform admins only."
+    )
+    settings: TenantSettings | None = None
+
+
+# -- answers ----------------------------------------------------------------------------------
+class CustomerAnswer(Model):
+    tenant_id: str
+    tenant: Tenant
+
+
+class CreatedCustomer(CustomerAnswer):
+    location_id: str
+    invitation_id: str

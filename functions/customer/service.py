@@ -1,0 +1,106 @@
+"""Commands on the tenant document itself: create (platform admins), get and update.
+
+Creating a customer writes the tenant, its headquarters location and the first admin's
+invitation in one atomic batch: either the customer exists completely or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from customer import catalog
+from customer import repositories as repos
+from customer.models import (
+    INVITATION_TTL_DAYS,
+    CreateCustomer,
+    CreatedCustomer,
+    Invitation,
+    Location,
+    Tenant,
+    UpdateCustomer,
+)
+from shared.auth_context import AuthContext
+from shared.errors import InvalidArgument, PermissionDenied
+from shared.transactions import atomic_batch, run_transaction
+
+FIRST_ADMIN_ROLES = ["tenant-admin"]
+
+
+def _check_products(products: list[str]) -> None:
+    unknown = catalog.unknown_products(products)
+    if unknown:
+        raise InvalidArgument(
+            f"Unknown products: {', '.join(unknown)}",
+            fields=[{"field": "products", "message": f"unknown: {', '.join(unknown)}"}],
+        )
+
+
+def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustomer:
+    _check_products(command.products)
+    tenants = repos.tenants()
+    tenant_id = tenants.new_id()
+    now = datetime.now(UTC)
+    tenant = Tenant(
+        id=tenant_id,
+        name=command.name,
+        products=sorted(set(command.products)),
+        address=command.address,
+        admin_email=command.admin_email,
+        created_by=ctx.uid,
+    )
+    locations, invitations = repos.locations(tenant_id), repos.invitations(tenant_id)
+    headquarters = Location(
+        id=locations.new_id(),
+        tenant_id=tenant_id,
+        name="Headquarters",
+        address=command.address,
+        headquarters=True,
+    )
+    invitation = Invitation(
+        id=invitations.new_id(),
+        tenant_id=tenant_id,
+        email=command.admin_email,
+        roles=FIRST_ADMIN_ROLES,
+        invited_by=ctx.uid,
+        expires_at=now + timedelta(days=INVITATION_TTL_DAYS),
+    )
+    with atomic_batch() as batch:
+        tenants.create(tenant, writer=batch)
+        locations.create(headquarters, writer=batch)
+        invitations.create(invitation, writer=batch)
+    return CreatedCustomer(
+        tenant_id=tenant_id,
+        tenant=tenant,
+        location_id=headquarters.id,
+        invitation_id=invitation.id,
+    )
+
+
+def get_customer(tenant_id: str) -> Tenant:
+    return repos.tenants().require(tenant_id)
+
+
+def update_customer(ctx: AuthContext, tenant_id: str, command: UpdateCustomer) -> Tenant:
+    """Change name, address, settings; products only by platform admins (they are billed)."""
+    changes: dict[str, Any] = {
+        name: getattr(command, name)
+        for name in sorted(command.model_fields_set & {"name", "address", "settings", "products"})
+        if getattr(command, name) is not None
+    }
+    if "products" in changes:
+        if not ctx.platform_admin:
+            raise PermissionDenied(
+                "Only platform admins change a tenant's products", type="tenant/products-locked"
+            )
+        _check_products(changes["products"])
+        changes["products"] = sorted(set(changes["products"]))
+    repo = repos.tenants()
+
+    def work(txn: Any) -> Tenant:
+        tenant = repo.require(tenant_id, transaction=txn)
+        if changes:
+            repo.update(tenant_id, changes, writer=txn)
+        return Tenant.model_validate({**tenant.model_dump(), **changes})
+
+    return run_transaction(work)
