@@ -39,6 +39,7 @@ CHUNK_SIZE = 400
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
+
 _INEQUALITIES = frozenset({"<", "<=", ">", ">=", "!=", "not-in"})
 
 
