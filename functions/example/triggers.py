@@ -59,7 +59,7 @@ def exampleSendDueReminder(payload: ReminderTask) -> None:
     reminders.send_due_reminder(payload)
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:00", timezone=scheduler_fn.Timezone("UTC"))
+@scheduler_fn.on_schedule(schedule="0 3 * * *", timezone=scheduler_fn.Timezone("UTC"))
 def example_archive_idle_projects(event: scheduler_fn.ScheduledEvent) -> None:
     with logs.invocation("example_archive_idle_projects"):
         maintenance.archive_idle_projects()
