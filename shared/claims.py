@@ -17,7 +17,7 @@ from shared.errors import InvalidArgument, invalid_argument_from
 from shared.models import Model
 
 MAX_BYTES = 1000
-ID = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+ID = Field(default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class Claims(Model):
