@@ -35,7 +35,7 @@ Email = Annotated[str, AfterValidator(_email)]
 class Model(BaseModel):
     """camelCase aliases, populated by either name."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready camelCase form answered to clients."""
@@ -54,7 +54,9 @@ class Document(Model):
     """A stored document. Unknown stored fields are kept out of the model, not rejected,
     so older code can read documents written by newer code."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True
+    )
 
     id: str = Field(default="", description="The document id (the last segment of its path).")
     created_at: datetime | None = Field(
