@@ -1,0 +1,52 @@
+// What a frontend does with the Firebase JS SDK against the local stack: sign in as a user,
+// call a callable, read the tenant's data directly where the rules allow, and be refused where
+// they don't. Prints one JSON object; tests/integration/test_js_sdk.py runs and checks it.
+//   node tests/js/frontend_smoke.mjs EMAIL PASSWORD TENANT_ID OTHER_TENANT_ID
+import { initializeApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
+import { collection, connectFirestoreEmulator, getDocs, getFirestore } from "firebase/firestore";
+import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+
+const [email, password, tenantId, otherTenantId] = process.argv.slice(2);
+const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
+const [authHost] = [process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099"];
+const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
+
+const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
+const auth = getAuth(app);
+connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
+const db = getFirestore(app);
+connectFirestoreEmulator(db, fsHost, Number(fsPort));
+const functions = getFunctions(app, "us-central1");
+connectFunctionsEmulator(functions, "127.0.0.1", 5001);
+
+const result = {};
+const credential = await signInWithEmailAndPassword(auth, email, password);
+const token = await credential.user.getIdTokenResult();
+result.claims = { tenantId: token.claims.tenantId, roles: token.claims.roles };
+
+const created = await httpsCallable(functions, "example_create_task")({
+  projectId: "demo-project",
+  title: "From the JS SDK",
+});
+result.taskId = created.data.taskId;
+const listed = await httpsCallable(functions, "example_list_projects")({});
+result.projectIds = listed.data.projects.map((p) => p.id);
+
+try {
+  await httpsCallable(functions, "example_create_task")({ projectId: "demo-project" });
+} catch (error) {
+  result.badInput = { code: error.code, fields: (error.details?.fields ?? []).map((f) => f.field) };
+}
+
+const own = await getDocs(collection(db, `tenants/${tenantId}/projects`));
+result.directRead = own.docs.map((d) => d.id);
+try {
+  await getDocs(collection(db, `tenants/${otherTenantId}/projects`));
+  result.otherTenantRead = "allowed";
+} catch (error) {
+  result.otherTenantRead = error.code;
+}
+
+console.log(JSON.stringify(result));
+process.exit(0);
