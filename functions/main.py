@@ -8,7 +8,14 @@ from shared.clients import init_admin_app
 
 init_admin_app()
 
+from auth.blocking import before_user_created  # noqa: E402
 from customer.api import customer_create, customer_get, customer_update  # noqa: E402
+from customer.api_invitations import (  # noqa: E402
+    customer_invite_user,
+    customer_list_invitations,
+    customer_revoke_invitation,
+    customer_update_registration,
+)
 
 from example.api import (  # noqa: E402
     example_archive_project,
@@ -27,9 +34,14 @@ from example.triggers import (  # noqa: E402
 )
 
 __all__ = [
+    "before_user_created",
     "customer_create",
     "customer_get",
+    "customer_invite_user",
+    "customer_list_invitations",
+    "customer_revoke_invitation",
     "customer_update",
+    "customer_update_registration",
     "exampleSendDueReminder",
     "example_archive_idle_projects",
     "example_archive_project",

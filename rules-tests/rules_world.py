@@ -116,6 +116,11 @@ def build_world() -> World:
         ),
         "migration": (f"_migrations/{unique_id('m0001')}", {"type": "migration"}),
         "unlisted": (f"tenants/{home}/unlisted/{unique_id('doc')}", {"type": "unknown"}),
+        # Server-only tenant data: invitations (tenant admins list them through functions).
+        "invitation": (
+            f"tenants/{home}/invitations/{unique_id('inv')}",
+            {"tenantId": home, "email": f"{owner}@example.test", "status": "pending"},
+        ),
     }
     targets: dict[str, Target] = {}
     for name, (path, data) in documents.items():

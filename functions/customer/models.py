@@ -7,6 +7,7 @@ API keys live in the tenant's subcollections (``customer.repositories``).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from shared.models import Document, Email, Model, RequestModel
 
 NAME = Field(min_length=1, max_length=120)
 INVITATION_TTL_DAYS = 14
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class TenantStatus(StrEnum):
@@ -151,3 +153,52 @@ class CustomerAnswer(Model):
 class CreatedCustomer(CustomerAnswer):
     location_id: str
     invitation_id: str
+
+
+# -- invitations and registration ------------------------------------------------------------
+class InviteUser(RequestModel):
+    email: Email
+    roles: list[str] = Field(min_length=1, max_length=10)
+    tenant_id: str | None = None
+
+
+class InvitationRef(RequestModel):
+    invitation_id: str = Field(min_length=1)
+    tenant_id: str | None = None
+
+
+class ListInvitations(RequestModel):
+    status: InvitationStatus | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+    tenant_id: str | None = None
+
+
+class UpdateRegistration(RequestModel):
+    whitelisted_domains: list[str] = Field(max_length=50)
+    default_roles: list[str] = Field(min_length=1, max_length=10)
+    tenant_id: str | None = None
+
+    @field_validator("whitelisted_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        cleaned = [d.strip().lower().removeprefix("@") for d in domains]
+        for domain in cleaned:
+            if not _DOMAIN.fullmatch(domain):
+                raise ValueError(f"not a domain: {domain!r}")
+        return sorted(set(cleaned))
+
+
+class InvitationAnswer(Model):
+    invitation_id: str
+    invitation: Invitation
+
+
+class InvitationPage(Model):
+    invitations: list[Invitation]
+    next_cursor: str | None = None
+
+
+class RegistrationAnswer(Model):
+    tenant_id: str
+    registration: RegistrationSettings

@@ -6,16 +6,14 @@ invitation in one atomic batch: either the customer exists completely or not at 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from customer import catalog
 from customer import repositories as repos
+from customer.invitations import new_invitation
 from customer.models import (
-    INVITATION_TTL_DAYS,
     CreateCustomer,
     CreatedCustomer,
-    Invitation,
     Location,
     Tenant,
     UpdateCustomer,
@@ -40,7 +38,6 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
     _check_products(command.products)
     tenants = repos.tenants()
     tenant_id = tenants.new_id()
-    now = datetime.now(UTC)
     tenant = Tenant(
         id=tenant_id,
         name=command.name,
@@ -57,14 +54,7 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         address=command.address,
         headquarters=True,
     )
-    invitation = Invitation(
-        id=invitations.new_id(),
-        tenant_id=tenant_id,
-        email=command.admin_email,
-        roles=FIRST_ADMIN_ROLES,
-        invited_by=ctx.uid,
-        expires_at=now + timedelta(days=INVITATION_TTL_DAYS),
-    )
+    invitation = new_invitation(tenant_id, command.admin_email, FIRST_ADMIN_ROLES, ctx.uid)
     with atomic_batch() as batch:
         tenants.create(tenant, writer=batch)
         locations.create(headquarters, writer=batch)

@@ -1,0 +1,1 @@
+"""The auth service: who a new user is (tenant, roles) and the claims their tokens carry."""
