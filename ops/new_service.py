@@ -102,6 +102,7 @@ def tidy(root: Path, paths: list[Path]) -> None:
     if ruff is None:
         return
     files = [str(p) for p in paths if p.suffix == ".py"]
+    subprocess.run([ruff, "format", "-q", *files], cwd=root, check=True)
     subprocess.run([ruff, "check", "--fix", "-q", *files], cwd=root, check=False)
     subprocess.run([ruff, "format", "-q", *files], cwd=root, check=True)
 
