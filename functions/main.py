@@ -16,7 +16,6 @@ from customer.api_invitations import (  # noqa: E402
     customer_revoke_invitation,
     customer_update_registration,
 )
-
 from example.api import (  # noqa: E402
     example_archive_project,
     example_assign_task,

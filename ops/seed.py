@@ -17,6 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
+from customer.models import Address, Tenant  # noqa: E402
 from shared import paths  # noqa: E402
 from shared.clients import admin_app, firestore_client  # noqa: E402
 
@@ -79,17 +80,17 @@ def seed_user(user: DemoUser) -> None:
 def seed_documents(now: datetime) -> None:
     db = firestore_client()
     batch = db.batch()
-    batch.set(
-        db.document(str(paths.tenant(TENANT_ID))),
-        {
-            "name": TENANT_NAME,
-            "status": "active",
-            "products": PRODUCTS,
-            "createdAt": now,
-            "updatedAt": now,
-            "version": 1,
-        },
+    tenant = Tenant(
+        id=TENANT_ID,
+        name=TENANT_NAME,
+        products=PRODUCTS,
+        address=Address(line1="1 Demo Street", city="Berlin", postal_code="10115", country="DE"),
+        admin_email="admin@demo.test",
+        created_by="demo-platform-admin",
+        created_at=now,
+        updated_at=now,
     )
+    batch.set(db.document(str(paths.tenant(TENANT_ID))), tenant.to_firestore())
     for user in USERS:
         if user.tenant_id is None:
             continue

@@ -15,7 +15,6 @@ from typing import Any
 
 from customer import repositories as customer_repos
 from customer.models import Invitation, InvitationStatus, Tenant, TenantStatus
-
 from shared import claims, paths
 from shared.clients import firestore_client
 from shared.transactions import run_transaction

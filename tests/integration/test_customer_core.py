@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from customer import repositories as repos
 
+from customer import repositories as repos
 from tests.support.callables import CallableError, call
 from tests.support.users import create_user, unique_id
 

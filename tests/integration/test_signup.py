@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from customer import repositories as repos
 from customer.invitations import invitation_id
-
 from tests.support.callables import CallableError, call
 from tests.support.signup import sign_up, token_claims
 from tests.support.users import SignedInUser, create_user, unique_id
