@@ -164,16 +164,21 @@ def event_consumer(
 
 
 def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) -> bool:
-    """Run ``handler`` for ``event`` unless this consumer already did; True if it ran."""
+    """Run ``handler`` for ``event`` unless this consumer already did; True if it ran.
+
+    The ledger entry is *created* in the handler's transaction without being read first: a
+    second delivery fails that create (``AlreadyExists``) and with it the whole commit. Not
+    reading it matters: a read of a missing document locks the range it would sit in, so
+    concurrent consumers of one tenant would block one another until a lock timeout.
+    """
+    from google.api_core.exceptions import AlreadyExists
+
     from shared.clients import firestore_client
     from shared.transactions import run_transaction
 
-    ledger_path = _ledger_path(consumer, event)
-    ledger = firestore_client().document(str(ledger_path))
+    ledger = firestore_client().document(str(_ledger_path(consumer, event)))
 
-    def work(txn: Transaction) -> bool:
-        if ledger.get(transaction=txn).exists:
-            return False
+    def work(txn: Transaction) -> None:
         handler(event, txn)
         now = datetime.now(UTC)
         txn.create(
@@ -185,9 +190,12 @@ def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) ->
                 "expireAt": now + LEDGER_TTL,
             },
         )
-        return True
 
-    return run_transaction(work)
+    try:
+        run_transaction(work)
+    except AlreadyExists:
+        return False
+    return True
 
 
 def _ledger_path(consumer: str, event: DomainEvent) -> paths.DocumentPath:

@@ -70,7 +70,13 @@ def event_for_change(
 
 def apply_open_delta(event: DomainEvent, txn: Transaction) -> None:
     """Add the event's ``openDelta`` to its project's ``openTaskCount`` (inside the ledger
-    transaction of :func:`shared.events.process_once`). A deleted project is left alone."""
+    transaction of :func:`shared.events.process_once`). A deleted project is left alone.
+
+    The existence check reads outside the transaction on purpose: a transactional read would
+    share-lock the project, and concurrent consumers each holding that lock while waiting to
+    write it deadlock until a lock timeout. The write is a blind increment; should the project
+    vanish in between, the commit fails and the redelivery finds it gone.
+    """
     from google.cloud.firestore import Increment
 
     delta = int(event.data.get("openDelta") or 0)
@@ -78,6 +84,6 @@ def apply_open_delta(event: DomainEvent, txn: Transaction) -> None:
         return
     project_repo = repos.projects(event.tenant_id)
     project_id = str(event.data["projectId"])
-    if project_repo.get(project_id, transaction=txn) is None:
+    if project_repo.get(project_id) is None:
         return
     project_repo.update(project_id, {"open_task_count": Increment(delta)}, writer=txn)
