@@ -1,50 +1,87 @@
 #!/usr/bin/env bash
-# Usage: ./deploy-functions.sh --project PROJECT [--dry-run] [--only a,b] [--region R]
+# Usage: ./deploy-functions.sh [--dry-run] [--only a,b] [--project P] [--region R]
+#                              [--firestore-location L] [--invoker-service-account SA]
+#                              [--staging-dir DIR]
 #
-# Stages the functions source with the shared package and static/ into .deploy-staging/, then
-# runs one `gcloud functions deploy NAME --gen2 ...` per function of functions/main.py, with the
-# trigger flags read from each function's declaration (ops/deploy_plan.py), plus the task queues,
-# scheduler jobs and blocking-function registrations they need. --dry-run prints the commands.
-# Rules and indexes deploy with the Firebase CLI (printed last). See ops/DEPLOY.md.
+# Deploys every function of functions/main.py with one `gcloud functions deploy NAME --gen2`
+# each, its trigger flags read from the function's declaration (ops/deploy_plan.py), followed by
+# the task queues, scheduler jobs and invoker bindings the declarations imply; then the Firestore
+# rules and indexes through the Firebase CLI (not with --only). --dry-run prints the plan and
+# stages the source without calling gcloud. See ops/DEPLOY.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
 
-dry_run=false project=${GCLOUD_PROJECT:-} region=us-central1 only=""
+die() { echo "deploy-functions: $*" >&2; exit 64; }
+dry_run=false project="" region=us-central1 only="" location="" invoker="" stage=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) dry_run=true ;;
-    --only) only=$2; shift ;;
+    --only|--project|--region|--firestore-location|--invoker-service-account|--staging-dir)
+      [ $# -ge 2 ] || die "$1 needs a value"
+      set -- "$1=$2" "${@:3}"; continue ;;
     --only=*) only=${1#*=} ;;
-    --project) project=$2; shift ;;
     --project=*) project=${1#*=} ;;
-    --region) region=$2; shift ;;
     --region=*) region=${1#*=} ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 64 ;;
+    --firestore-location=*) location=${1#*=} ;;
+    --invoker-service-account=*) invoker=${1#*=} ;;
+    --staging-dir=*) stage=${1#*=} ;;
+    -h|--help) sed -n '2,10p' "$0" | cut -c3-; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift
 done
-if [ -z "$project" ]; then
-  $dry_run || { echo "--project is required" >&2; exit 64; }
-  project=demo-foundation
+
+# 1. Where to: the project, and what only the live project can tell (never asked on a dry run).
+if [ -z "$project" ] && command -v gcloud >/dev/null; then
+  project=$(gcloud config get-value project 2>/dev/null || true)
+fi
+if $dry_run; then
+  project=${project:-demo-foundation}
+else
+  [ -n "$project" ] || die "no project: pass --project or run 'gcloud config set project P'"
+  case "$project" in demo-*) die "$project is an emulator-only demo project" ;; esac
+  if [ -z "$invoker" ]; then
+    number=$(gcloud projects describe "$project" --format='value(projectNumber)')
+    invoker="$number-compute@developer.gserviceaccount.com"
+  fi
+  if [ -z "$location" ]; then
+    location=$(gcloud firestore databases describe --database='(default)' --project="$project" \
+      --format='value(locationId)') || die "no Firestore database? pass --firestore-location"
+  fi
 fi
 
-# 1. Stage: functions/ (without venv and caches), shared/ and static/ beside main.py, so
-#    `import shared` works and shared.settings finds static/ beside the package.
-STAGE=$ROOT/.deploy-staging
+# 2. The plan, from the functions' own declarations (an unknown --only name stops here).
+STAGE=${stage:-$ROOT/.deploy-staging}
+PYTHON=$ROOT/functions/venv/bin/python
+[ -x "$PYTHON" ] || PYTHON=$(command -v python3)
+args=(--project "$project" --region "$region" --source "$STAGE" --only "$only")
+[ -z "$location" ] || args+=(--firestore-location "$location")
+[ -z "$invoker" ] || args+=(--invoker-service-account "$invoker")
+plan=$("$PYTHON" ops/deploy_plan.py "${args[@]}")
+
+# 3. Stage: functions/ (without venv, caches, tests), with shared/ and static/ beside main.py, so
+#    `import shared` works and shared.settings finds static/ beside the package, as in the repo.
+MARKER=.staged-by-deploy-functions
+if [ -n "$(ls -A "$STAGE" 2>/dev/null)" ] && [ ! -e "$STAGE/$MARKER" ] \
+  && [ "$STAGE" != "$ROOT/.deploy-staging" ]; then
+  die "$STAGE is not empty and was not staged by this script; refusing to clear it"
+fi
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-tar -C functions --exclude=venv --exclude=__pycache__ --exclude='*.pyc' --exclude=requirements.txt \
+tar -C functions --exclude=venv --exclude=__pycache__ --exclude='*.pyc' --exclude=tests \
+  --exclude=.pytest_cache --exclude=.mypy_cache --exclude='.env*' --exclude=requirements.txt \
   -cf - . | tar -C "$STAGE" -xf -
 tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' -cf - shared static | tar -C "$STAGE" -xf -
 cp requirements.txt "$STAGE/requirements.txt"
-
-# 2. Plan: read from the functions' own declarations.
-PYTHON=functions/venv/bin/python
-[ -x "$PYTHON" ] || PYTHON=python3
-plan=$("$PYTHON" ops/deploy_plan.py --project "$project" --region "$region" --source "$STAGE" --only "$only")
-plan+=$'\n'"npx firebase deploy --project $(printf '%q' "$project") --only firestore:rules,firestore:indexes"
+cmp -s requirements.txt functions/requirements.txt \
+  || echo "deploy-functions: warning: functions/requirements.txt differs; shipping ./requirements.txt" >&2
+printf '%s\n' "$MARKER" .gcloudignore >"$STAGE/.gcloudignore"
+touch "$STAGE/$MARKER"
+(cd "$STAGE" && env -u FOUNDATION_STATIC_DIR PYTHONPATH=. "$PYTHON" -c 'import pathlib, shared.settings as s
+d = s.get_settings().static_dir.resolve()
+assert d == pathlib.Path("static").resolve() and (d / "roles.yaml").is_file(), d') \
+  || die "the staged shared/ does not find the staged static/"
 
 if $dry_run; then
   echo "# staged: $STAGE ($(find "$STAGE" -name '*.py' | wc -l) Python files)"
@@ -52,10 +89,15 @@ if $dry_run; then
   exit 0
 fi
 
-# 3. Deploy, one command at a time; the first failure stops the run.
-while IFS= read -r line; do
+# 4. Deploy, one line at a time (comments are notes to act on); the first failure stops the run.
+#    What ships is the working tree, so say so when it differs from the last commit.
+if [ -n "$(git status --porcelain -- functions shared static requirements.txt 2>/dev/null)" ]; then
+  echo "deploy-functions: warning: deploying uncommitted changes (git status)" >&2
+fi
+mapfile -t lines <<<"$plan"
+for line in "${lines[@]}"; do
   [ -n "$line" ] || continue
   case "$line" in "#"*) echo "$line"; continue ;; esac
   echo "+ $line" >&2
   eval "$line"
-done <<<"$plan"
+done

@@ -1,254 +1,464 @@
-"""The deploy plan: one ``gcloud functions deploy`` per function of ``functions/main.py``, with
-the trigger flags derived from the function's own declaration in the Firebase Functions SDK.
+"""The deploy plan: one ``gcloud functions deploy NAME --gen2`` per function of
+``functions/main.py``, with its flags read from the function's declaration in the Firebase
+Functions SDK (``__firebase_endpoint__``), plus the task queues, scheduler jobs and invoker
+bindings those declarations imply.
 
-    python ops/deploy_plan.py --project my-project [--only a,b] [--source DIR]
+    python ops/deploy_plan.py [--project P] [--region R] [--only a,b] [--source DIR]
 
-Prints one shell command per line; ``deploy-functions.sh`` runs them (or prints them with
-``--dry-run``). Reading the SDK's endpoint (``__firebase_endpoint__``) rather than a hand-kept
-list means a new function can never be forgotten, and its flags cannot drift from its code.
+Prints one shell line per step (``#`` lines are notes); ``deploy-functions.sh`` runs them, or
+prints them with ``--dry-run``. Reading the declarations rather than a hand-kept list means a new
+function cannot be forgotten and its flags cannot drift from its code. Where the declaration is
+silent, the defaults are firebase-tools' own (memory 256Mi, concurrency 80, timeout 60s, task
+queue retry and rates, scheduler time zone UTC), except CPU, which is always explicit.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = "python311"
-DEFAULTS = {"memory": "256Mi", "cpu": "1", "concurrency": "80", "timeout": "60s"}
+DEFAULT_PROJECT = "demo-foundation"
+DEFAULT_REGION = "us-central1"
+DEFAULT_MEMORY_MB, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S = 256, 80, 60
+# firebase-tools' gen2 CPUs by memory (MB); 1 below 4 GiB. "gcf_gen1" (what set_global_options()
+# puts in when given no cpu) would mean fractional CPU and concurrency 1, so it is never used.
+GEN2_CPU = {4096: 2, 8192: 2, 16384: 4, 32768: 8}
 PUBSUB_EVENT = "google.cloud.pubsub.topic.v1.messagePublished"
 FIRESTORE_EVENT_PREFIX = "google.cloud.firestore.document.v1."
-# Firestore triggers retry in production: every handler here is idempotent (SDK 0.6.0 has no
-# retry option on Firestore triggers, so the policy lives here).
+# Firestore triggers retry: every handler of the foundation is idempotent, and SDK 0.6.0 has no
+# retry option for them. A function opts out with ``fn.__deploy_retry__ = False`` in its module.
 FIRESTORE_RETRY = True
 BLOCKING_EVENTS = {
     "providers/cloud.auth/eventTypes/user.beforeCreate": "beforeCreate",
     "providers/cloud.auth/eventTypes/user.beforeSignIn": "beforeSignIn",
 }
+# firebase-tools' queue settings for whatever a task-queue declaration leaves out (its default
+# of 3 attempts avoids Cloud Tasks' unbounded retries). Applied on create and update alike.
+QUEUE_DEFAULTS: dict[str, float] = {
+    "maxAttempts": 3,
+    "minBackoffSeconds": 0.1,
+    "maxBackoffSeconds": 3600,
+    "maxDoublings": 16,
+    "maxConcurrentDispatches": 1000,
+    "maxDispatchesPerSecond": 500,
+}
+# A scheduler attempt waits for the function's timeout, within Cloud Scheduler's default (180s,
+# used as the floor) and its maximum (1800s).
+SCHEDULER_DEADLINE_S = (180, 1800)
+KIND_APIS = {
+    "pubsub": ("eventarc", "pubsub"),
+    "firestore": ("eventarc", "firestore"),
+    "task-queue": ("cloudtasks",),
+    "schedule": ("cloudscheduler",),
+    "blocking": ("identitytoolkit",),
+}
+BASE_APIS = ("cloudfunctions", "run", "cloudbuild", "artifactregistry")
+INGRESS = {
+    "ALLOW_ALL": "all",
+    "ALLOW_INTERNAL_ONLY": "internal-only",
+    "ALLOW_INTERNAL_AND_GCLB": "internal-and-gclb",
+}
+EGRESS = {"PRIVATE_RANGES_ONLY": "private-ranges-only", "ALL_TRAFFIC": "all"}
+# Set by the plan (firebase-tools sets GCLOUD_PROJECT itself; gcloud does not, and without it
+# shared.settings would fall back to the demo project) or by the platform.
+RESERVED_ENV = {"GCLOUD_PROJECT", "FOUNDATION_REGION", "PORT", "K_SERVICE", "K_REVISION"}
+
+Kind = Literal["callable", "http", "pubsub", "firestore", "task-queue", "schedule", "blocking"]
+Argv = list[str]
+
+
+class PlanError(ValueError):
+    """A declaration the plan cannot turn into commands, or an unknown function name."""
 
 
 @dataclass(frozen=True)
-class Options:
-    project: str
-    region: str = "us-central1"
-    source: str = ".deploy-staging"
-    firestore_location: str = "nam5"
-    invoker_service_account: str | None = None
+class Upsert:
+    """A resource created on the first deploy and updated on the next ones."""
 
-    @property
-    def invoker(self) -> str:
-        """The service account Cloud Scheduler and Cloud Tasks call functions as."""
-        return (
-            self.invoker_service_account
-            or f"foundation-invoker@{self.project}.iam.gserviceaccount.com"
-        )
+    probe: Argv
+    create: Argv
+    update: Argv
 
 
-@dataclass
+Step = Argv | Upsert | str  # a command, a create-or-update, or a note (printed as a comment)
+
+
+@dataclass(frozen=True)
 class Deployment:
-    """One function: its kind, the deploy command and any companion commands."""
+    """One function in one region: its deploy command and what must follow it."""
 
     name: str
-    kind: str  # callable | http | pubsub | firestore | task-queue | schedule | blocking
-    deploy: list[str]
-    after: list[list[str]] = field(default_factory=list)
+    kind: Kind
+    argv: Argv
+    then: tuple[Step, ...] = ()
+    apis: tuple[str, ...] = ()
 
-    def commands(self) -> list[list[str]]:
-        return [self.deploy, *self.after]
-
-
-def _declared(value: Any) -> bool:
-    """The SDK marks options left at their default with a sentinel object."""
-    return isinstance(value, bool | int | float | str)
+    def steps(self) -> list[Step]:
+        return [self.argv, *self.then]
 
 
-def _resource_flags(endpoint: Any, name: str, options: Options) -> list[str]:
-    memory, timeout = endpoint.availableMemoryMb, endpoint.timeoutSeconds
-    cpu, concurrency = getattr(endpoint, "cpu", None), endpoint.concurrency
-    flags = [
-        "functions",
-        "deploy",
-        name,
-        "--gen2",
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """Where and how to deploy; the declarations say the rest."""
+
+    project: str = DEFAULT_PROJECT
+    region: str = DEFAULT_REGION
+    source: str = ".deploy-staging"
+    firestore_location: str = "nam5"
+    project_number: str | None = None
+    invoker: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def runtime_account(self) -> str:
+        """Who calls private functions: Cloud Scheduler's OIDC identity (as in firebase-tools)
+        and the enqueuer of tasks (firebase-admin signs them as the calling function, which runs
+        as the default compute account unless a service account is declared)."""
+        number = self.project_number or "PROJECT_NUMBER"
+        return self.invoker or f"{number}-compute@developer.gserviceaccount.com"
+
+    def env_vars(self) -> dict[str, str]:
+        return {
+            "FOUNDATION_ENV": "production",
+            **self.env,
+            "GCLOUD_PROJECT": self.project,
+            "FOUNDATION_REGION": self.region,
+        }
+
+
+def _literal(value: Any, name: str, what: str) -> Any:
+    """A declared value, or None when left to the default (None or the SDK's RESET_VALUE)."""
+    from firebase_functions.params import Expression
+    from firebase_functions.private.util import Sentinel
+
+    if value is None or isinstance(value, Sentinel):
+        return None
+    if isinstance(value, Expression):
+        raise PlanError(f"{name}: {what} is a params expression; declare a literal value")
+    return value
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _env_flag(env: Mapping[str, str]) -> str:
+    """``--set-env-vars``, with gcloud's alternate delimiter when a value holds a comma."""
+    delimiter = next(d for d in ",@|;#~" if not any(d in v for v in env.values()))
+    pairs = delimiter.join(f"{k}={v}" for k, v in env.items())
+    return f"--set-env-vars={'' if delimiter == ',' else f'^{delimiter}^'}{pairs}"
+
+
+def _deploy_argv(name: str, endpoint: Any, region: str, options: Options) -> Argv:
+    memory = int(_literal(endpoint.availableMemoryMb, name, "memory") or DEFAULT_MEMORY_MB)
+    cpu = _literal(endpoint.cpu, name, "cpu")
+    if not isinstance(cpu, int) or isinstance(cpu, bool):  # None or "gcf_gen1"
+        cpu = GEN2_CPU.get(memory, 1)
+    concurrency = _literal(endpoint.concurrency, name, "concurrency") or DEFAULT_CONCURRENCY
+    timeout = _literal(endpoint.timeoutSeconds, name, "timeout") or DEFAULT_TIMEOUT_S
+    argv = [
+        *("gcloud", "functions", "deploy", name, "--gen2"),
         f"--project={options.project}",
-        f"--region={options.region}",
+        f"--region={region}",
         f"--runtime={RUNTIME}",
         f"--source={options.source}",
         f"--entry-point={name}",
-        f"--memory={f'{memory}Mi' if _declared(memory) else DEFAULTS['memory']}",
-        # Always explicit: without a CPU, gen2 falls back to gen1 sizing and concurrency 1.
-        f"--cpu={cpu if _declared(cpu) else DEFAULTS['cpu']}",
-        f"--concurrency={concurrency if _declared(concurrency) else DEFAULTS['concurrency']}",
-        f"--timeout={f'{timeout}s' if _declared(timeout) else DEFAULTS['timeout']}",
-        f"--set-env-vars=FOUNDATION_ENV=production,FOUNDATION_REGION={options.region}",
+        f"--memory={memory}Mi",
+        f"--cpu={cpu}",
+        f"--concurrency={concurrency}",
+        f"--timeout={timeout}s",
+        _env_flag(options.env_vars()),
     ]
-    if _declared(endpoint.minInstances):
-        flags.append(f"--min-instances={endpoint.minInstances}")
-    if _declared(endpoint.maxInstances):
-        flags.append(f"--max-instances={endpoint.maxInstances}")
-    if _declared(endpoint.serviceAccountEmail):
-        flags.append(f"--service-account={endpoint.serviceAccountEmail}")
-    return flags
+    optional = {
+        "min-instances": _literal(endpoint.minInstances, name, "min_instances"),
+        "max-instances": _literal(endpoint.maxInstances, name, "max_instances"),
+        "service-account": _literal(endpoint.serviceAccountEmail, name, "service_account"),
+        "ingress-settings": INGRESS.get(str(_literal(endpoint.ingressSettings, name, "ingress"))),
+    }
+    argv += [f"--{flag}={value}" for flag, value in optional.items() if value is not None]
+    if endpoint.vpc:
+        argv.append(f"--vpc-connector={endpoint.vpc['connector']}")
+        if egress := EGRESS.get(str(_literal(endpoint.vpc.get("egressSettings"), name, "egress"))):
+            argv.append(f"--egress-settings={egress}")
+    if secrets := _literal(endpoint.secretEnvironmentVariables, name, "secrets"):
+        argv.append("--set-secrets=" + ",".join(f"{s['key']}={s['key']}:latest" for s in secrets))
+    if endpoint.labels:
+        argv.append("--update-labels=" + ",".join(f"{k}={v}" for k, v in endpoint.labels.items()))
+    return argv
 
 
-def plan_function(name: str, func: Any, options: Options) -> Deployment:
-    """The deployment of one decorated function."""
-    endpoint = func.__firebase_endpoint__
-    base = ["gcloud", *_resource_flags(endpoint, name, options)]
-    url = f"https://{options.region}-{options.project}.cloudfunctions.net/{name}"
-
-    if endpoint.callableTrigger is not None:
-        # Callables check the caller's ID token themselves (shared.callables).
-        return Deployment(name, "callable", [*base, "--trigger-http", "--allow-unauthenticated"])
-    if endpoint.httpsTrigger is not None:
-        return Deployment(name, "http", [*base, "--trigger-http", "--allow-unauthenticated"])
-    if endpoint.eventTrigger is not None:
-        trigger = endpoint.eventTrigger
-        event_type = trigger["eventType"]
-        if event_type == PUBSUB_EVENT:
-            flags = [f"--trigger-topic={trigger['eventFilters']['topic']}"]
-            return Deployment(name, "pubsub", [*base, *flags, *_retry(trigger.get("retry"))])
-        if event_type.startswith(FIRESTORE_EVENT_PREFIX):
-            filters = trigger.get("eventFilters") or {}
-            flags = [f"--trigger-event-filters=type={event_type}"]
-            flags += [f"--trigger-event-filters={k}={v}" for k, v in sorted(filters.items())]
-            flags += [
-                f"--trigger-event-filters-path-pattern={k}={v}"
-                for k, v in sorted((trigger.get("eventFilterPathPatterns") or {}).items())
-            ]
-            flags.append(f"--trigger-location={options.firestore_location}")
-            retry = _retry(bool(trigger.get("retry")) or FIRESTORE_RETRY)
-            return Deployment(name, "firestore", [*base, *flags, *retry])
-        raise ValueError(f"{name}: unsupported event type {event_type}")
-    if endpoint.taskQueueTrigger is not None:
-        deploy = [*base, "--trigger-http", "--no-allow-unauthenticated"]
-        return Deployment(name, "task-queue", deploy, [_queue(name, endpoint, options)])
-    if endpoint.scheduleTrigger is not None:
-        schedule = endpoint.scheduleTrigger
-        job = [
-            "gcloud",
-            "scheduler",
-            "jobs",
-            "create",
-            "http",
-            f"firebase-schedule-{name}-{options.region}",
-            f"--project={options.project}",
-            f"--location={options.region}",
-            f"--schedule={schedule['schedule']}",
-            f"--time-zone={schedule.get('timeZone') or 'UTC'}",
-            f"--uri={url}",
-            "--http-method=POST",
-            f"--oidc-service-account-email={options.invoker}",
-        ]
-        deploy = [*base, "--trigger-http", "--no-allow-unauthenticated"]
-        return Deployment(name, "schedule", deploy, [job])
-    if getattr(endpoint, "blockingTrigger", None) is not None:
-        event = BLOCKING_EVENTS.get(endpoint.blockingTrigger["eventType"], "beforeCreate")
-        register = [
-            "# register in Identity Platform (Authentication > Settings > Blocking functions):",
-            f"{event}={url}",
-        ]
-        deploy = [*base, "--trigger-http", "--allow-unauthenticated"]
-        return Deployment(name, "blocking", deploy, [register])
-    raise ValueError(f"{name}: no trigger in its declaration")
+def _url(name: str, region: str, options: Options) -> str:
+    return f"https://{region}-{options.project}.cloudfunctions.net/{name}"
 
 
-def _retry(enabled: object) -> list[str]:
+def _invoker_binding(name: str, region: str, member: str, options: Options) -> Argv:
+    return [
+        *("gcloud", "functions", "add-invoker-policy-binding", name),
+        f"--project={options.project}",
+        f"--region={region}",
+        f"--member=serviceAccount:{member}",
+    ]
+
+
+def _retry(func: Any, trigger: Mapping[str, Any], name: str, default: bool) -> list[str]:
+    override = getattr(func, "__deploy_retry__", None)
+    declared = _literal(trigger.get("retry"), name, "retry")
+    enabled = override if isinstance(override, bool) else bool(declared) or default
     return ["--retry"] if enabled else []
 
 
-def _queue(name: str, endpoint: Any, options: Options) -> list[str]:
-    """The Cloud Tasks queue (its id is the function name) with the declared retry and rates."""
+def _event(name: str, func: Any, trigger: Mapping[str, Any], options: Options) -> tuple[Kind, Argv]:
+    event_type = trigger["eventType"]
+    filters = trigger.get("eventFilters") or {}
+    if event_type == PUBSUB_EVENT:
+        return "pubsub", [
+            f"--trigger-topic={filters['topic']}",
+            *_retry(func, trigger, name, False),
+        ]
+    if not event_type.startswith(FIRESTORE_EVENT_PREFIX):
+        raise PlanError(f"{name}: event type {event_type} is not supported by the deploy plan")
+    patterns = trigger.get("eventFilterPathPatterns") or {}
+    flags = [f"--trigger-event-filters=type={event_type}"]
+    flags += [f"--trigger-event-filters={k}={v}" for k, v in filters.items()]
+    flags += [f"--trigger-event-filters-path-pattern={k}={v}" for k, v in patterns.items()]
+    flags.append(f"--trigger-location={options.firestore_location}")
+    return "firestore", [*flags, *_retry(func, trigger, name, FIRESTORE_RETRY)]
+
+
+def _queue(name: str, endpoint: Any, region: str, options: Options) -> Upsert:
+    """The Cloud Tasks queue of a task-queue function (the queue id is the function name)."""
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,100}", name):
+        raise PlanError(f"{name}: a task-queue function's name is its queue id: no underscores")
     trigger = endpoint.taskQueueTrigger
-    retry = trigger.get("retryConfig") or {}
-    rates = trigger.get("rateLimits") or {}
-    flags = {
-        "max-attempts": retry.get("maxAttempts"),
-        "min-backoff": _seconds(retry.get("minBackoffSeconds")),
-        "max-backoff": _seconds(retry.get("maxBackoffSeconds")),
-        "max-retry-duration": _seconds(retry.get("maxRetrySeconds")),
+    declared = {**(trigger.get("retryConfig") or {}), **(trigger.get("rateLimits") or {})}
+    settings = {k: _literal(v, name, k) for k, v in declared.items()}
+    value = {**QUEUE_DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
+    flags = [
+        f"--max-attempts={_num(value['maxAttempts'])}",
+        f"--min-backoff={_num(value['minBackoffSeconds'])}s",
+        f"--max-backoff={_num(value['maxBackoffSeconds'])}s",
+        f"--max-doublings={_num(value['maxDoublings'])}",
+        f"--max-concurrent-dispatches={_num(value['maxConcurrentDispatches'])}",
+        f"--max-dispatches-per-second={_num(value['maxDispatchesPerSecond'])}",
+    ]
+    retry_seconds = settings.get("maxRetrySeconds")
+    duration = [f"--max-retry-duration={_num(retry_seconds)}s"] if retry_seconds else []
+    where = [f"--project={options.project}", f"--location={region}"]
+    return Upsert(
+        probe=["gcloud", "tasks", "queues", "describe", name, *where],
+        create=["gcloud", "tasks", "queues", "create", name, *where, *flags, *duration],
+        update=[
+            *("gcloud", "tasks", "queues", "update", name, *where, *flags),
+            *(duration or ["--clear-max-retry-duration"]),
+        ],
+    )
+
+
+def _scheduler_job(name: str, endpoint: Any, region: str, caller: str, options: Options) -> Upsert:
+    """The Cloud Scheduler job firebase-tools makes for a gen2 schedule: HTTP POST with OIDC."""
+    trigger = endpoint.scheduleTrigger
+    job = f"firebase-schedule-{name}-{region}"
+    floor, ceiling = SCHEDULER_DEADLINE_S
+    timeout = _literal(endpoint.timeoutSeconds, name, "timeout") or 0
+    retry = {k: _literal(v, name, k) for k, v in (trigger.get("retryConfig") or {}).items()}
+    retry_flags = {
+        "max-retry-attempts": retry.get("retryCount"),
+        "max-retry-duration": retry.get("maxRetrySeconds"),
+        "min-backoff": retry.get("minBackoffSeconds"),
+        "max-backoff": retry.get("maxBackoffSeconds"),
         "max-doublings": retry.get("maxDoublings"),
-        "max-concurrent-dispatches": rates.get("maxConcurrentDispatches"),
-        "max-dispatches-per-second": rates.get("maxDispatchesPerSecond"),
     }
+    where = [f"--project={options.project}", f"--location={region}"]
+    flags = [
+        *where,
+        f"--schedule={_literal(trigger['schedule'], name, 'schedule')}",
+        f"--time-zone={_literal(trigger.get('timeZone'), name, 'timezone') or 'UTC'}",
+        f"--uri={_url(name, region, options)}",
+        "--http-method=POST",
+        f"--oidc-service-account-email={caller}",
+        f"--attempt-deadline={min(max(timeout, floor), ceiling)}s",
+        *(
+            f"--{flag}={_num(v)}{'' if flag in ('max-retry-attempts', 'max-doublings') else 's'}"
+            for flag, v in retry_flags.items()
+            if v is not None
+        ),
+    ]
+    return Upsert(
+        probe=["gcloud", "scheduler", "jobs", "describe", job, *where],
+        create=["gcloud", "scheduler", "jobs", "create", "http", job, *flags],
+        update=["gcloud", "scheduler", "jobs", "update", "http", job, *flags],
+    )
+
+
+def plan_function(name: str, func: Any, options: Options) -> list[Deployment]:
+    """The deployments of one decorated function: one per region it declares."""
+    endpoint = func.__firebase_endpoint__
+    if endpoint.entryPoint != name:
+        raise PlanError(f"{name}: exported under another name than {endpoint.entryPoint}")
+    apis = tuple(api["api"] for api in getattr(func, "__required_apis", []))
     return [
-        "gcloud",
-        "tasks",
-        "queues",
-        "create",
-        name,
-        f"--project={options.project}",
-        f"--location={options.region}",
-        *(f"--{flag}={value}" for flag, value in flags.items() if _declared(value)),
+        _plan_in_region(name, func, endpoint, region, options, apis)
+        for region in (endpoint.region or [options.region])
     ]
 
 
-def _seconds(value: object) -> str | None:
-    return f"{value}s" if _declared(value) else None
+def _plan_in_region(
+    name: str, func: Any, endpoint: Any, region: str, options: Options, apis: tuple[str, ...]
+) -> Deployment:
+    base = _deploy_argv(name, endpoint, region, options)
+    public = ["--trigger-http", "--allow-unauthenticated"]
+    private = ["--trigger-http", "--no-allow-unauthenticated"]
+    if endpoint.callableTrigger is not None:
+        # Public at the HTTP layer: callables verify the caller's ID token themselves.
+        return Deployment(name, "callable", [*base, *public], apis=apis)
+    if endpoint.httpsTrigger is not None:
+        invokers = endpoint.httpsTrigger.get("invoker") or ["public"]
+        if "public" in invokers:
+            return Deployment(name, "http", [*base, *public], apis=apis)
+        accounts = [a for a in invokers if a != "private"]
+        bindings = tuple(_invoker_binding(name, region, a, options) for a in accounts)
+        return Deployment(name, "http", [*base, *private], bindings, apis)
+    if endpoint.eventTrigger is not None:
+        kind, flags = _event(name, func, endpoint.eventTrigger, options)
+        return Deployment(name, kind, [*base, *flags], apis=apis)
+    if endpoint.taskQueueTrigger is not None:
+        caller = options.runtime_account
+        then = (
+            _queue(name, endpoint, region, options),
+            _invoker_binding(name, region, caller, options),
+        )
+        return Deployment(name, "task-queue", [*base, *private], then, apis)
+    if endpoint.scheduleTrigger is not None:
+        declared = _literal(endpoint.serviceAccountEmail, name, "service_account")
+        caller = declared or options.runtime_account
+        job = _scheduler_job(name, endpoint, region, caller, options)
+        then = (job, _invoker_binding(name, region, caller, options))
+        return Deployment(name, "schedule", [*base, *private], then, apis)
+    if endpoint.blockingTrigger is not None:
+        trigger = endpoint.blockingTrigger
+        event = BLOCKING_EVENTS.get(trigger["eventType"])
+        if event is None:
+            raise PlanError(f"{name}: blocking event {trigger['eventType']} is not supported")
+        forwarded = [k for k, on in (trigger.get("options") or {}).items() if on] or ["none"]
+        note = (
+            f"register {name} in Identity Platform (Authentication > Settings > Blocking "
+            f"functions) as {event}: {_url(name, region, options)}; forward credentials: "
+            f"{', '.join(forwarded)}"
+        )
+        return Deployment(name, "blocking", [*base, *public], (note,), apis)
+    raise PlanError(f"{name}: no trigger in its declaration")
 
 
 def exposed_functions() -> dict[str, Any]:
     """Every function ``functions/main.py`` exposes, by name."""
-    for path in (ROOT / "functions", ROOT):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
+    for path in (str(ROOT), str(ROOT / "functions")):
+        if path not in sys.path:
+            sys.path.insert(0, path)
     import main
 
     names = getattr(main, "__all__", None) or dir(main)
-    return {
-        name: getattr(main, name)
-        for name in names
-        if hasattr(getattr(main, name, None), "__firebase_endpoint__")
-    }
+    found = {name: getattr(main, name, None) for name in names}
+    return {name: f for name, f in found.items() if hasattr(f, "__firebase_endpoint__")}
 
 
-def build_plan(options: Options, only: list[str] | None = None) -> list[Deployment]:
+def build_plan(options: Options, only: Sequence[str] | None = None) -> list[Deployment]:
+    """The deployments of every exposed function, or of the ``only`` ones (by name)."""
     functions = exposed_functions()
-    if only:
-        unknown = sorted(set(only) - set(functions))
-        if unknown:
-            raise SystemExit(
-                f"unknown functions: {', '.join(unknown)}; known: {', '.join(sorted(functions))}"
-            )
-    selected = only or sorted(functions)
-    return [plan_function(name, functions[name], options) for name in selected]
+    unknown = sorted(set(only or ()) - set(functions))
+    if unknown:
+        raise PlanError(
+            f"unknown functions: {', '.join(unknown)}; known: {', '.join(sorted(functions))}"
+        )
+    names = sorted(set(only)) if only else sorted(functions)
+    return [d for name in names for d in plan_function(name, functions[name], options)]
 
 
-def render(command: list[str]) -> str:
-    """One shell line. Queues and scheduler jobs are created, or updated when they exist."""
-    if command and command[0].startswith("#"):
-        return " ".join(command)
-    line = shlex.join(command)
-    if command[:2] in (["gcloud", "tasks"], ["gcloud", "scheduler"]) and "create" in command:
-        line += " || " + shlex.join(["update" if part == "create" else part for part in command])
-    return line
+def enable_apis(deployments: Sequence[Deployment], options: Options) -> Argv:
+    """``gcloud services enable`` for what the deployments need (the SDK's required APIs too)."""
+    apis = {f"{api}.googleapis.com" for api in BASE_APIS}
+    for d in deployments:
+        apis |= {f"{api}.googleapis.com" for api in KIND_APIS.get(d.kind, ())} | set(d.apis)
+    return ["gcloud", "services", "enable", *sorted(apis), f"--project={options.project}"]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--project", required=True)
-    parser.add_argument("--region", default="us-central1")
-    parser.add_argument("--source", default=".deploy-staging")
+def rules_and_indexes(options: Options) -> Argv:
+    only = "firestore:rules,firestore:indexes"
+    return ["npx", "firebase", "deploy", "--project", options.project, "--only", only]
+
+
+def render(step: Step) -> str:
+    """One shell line."""
+    if isinstance(step, str):
+        return f"# {step}"
+    if isinstance(step, Upsert):
+        probe, update, create = (shlex.join(c) for c in (step.probe, step.update, step.create))
+        return f"if {probe} >/dev/null 2>&1; then {update}; else {create}; fi"
+    return shlex.join(step)
+
+
+def plan_lines(options: Options, only: Sequence[str] | None = None) -> list[str]:
+    """The whole plan as shell lines: APIs, each function in name order, then (for a full deploy,
+    not an ``--only`` one) the Firestore rules and indexes through the Firebase CLI."""
+    deployments = build_plan(options, only)
+    lines = [render(enable_apis(deployments, options))]
+    lines += [render(step) for d in deployments for step in d.steps()]
+    if not only:
+        lines.append(render(rules_and_indexes(options)))
+    return lines
+
+
+def load_env_file(path: Path) -> dict[str, str]:
+    """Extra environment variables (a flat YAML mapping), e.g. ``ops/env.<project>.yaml``."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(data, dict):
+        raise PlanError(f"{path}: expected a mapping of NAME: value")
+    if reserved := sorted(RESERVED_ENV & set(data)):
+        raise PlanError(f"{path}: set by the deploy itself: {', '.join(reserved)}")
+    return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in data.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--project", default=DEFAULT_PROJECT)
+    parser.add_argument("--region", default=DEFAULT_REGION, help="where undeclared ones go")
+    parser.add_argument("--source", default=".deploy-staging", help="the staged source folder")
     parser.add_argument("--only", default="", help="comma-separated function names")
-    parser.add_argument("--firestore-location", default="nam5")
-    parser.add_argument("--invoker-service-account")
-    args = parser.parse_args()
-    options = Options(
-        project=args.project,
-        region=args.region,
-        source=args.source,
-        firestore_location=args.firestore_location,
-        invoker_service_account=args.invoker_service_account,
-    )
-    only = [name for name in args.only.split(",") if name]
-    for deployment in build_plan(options, only or None):
-        for command in deployment.commands():
-            print(render(command))
+    parser.add_argument("--firestore-location", default="nam5", help="the database's location")
+    parser.add_argument("--project-number", help="for the default compute service account")
+    parser.add_argument("--invoker-service-account", help="caller of private functions")
+    parser.add_argument("--env-file", type=Path, help="default: ops/env.<project>.yaml if any")
+    args = parser.parse_args(argv)
+    env_file = args.env_file or ROOT / "ops" / f"env.{args.project}.yaml"
+    if args.env_file and not env_file.is_file():
+        parser.error(f"--env-file {env_file}: no such file")
+    try:
+        options = Options(
+            project=args.project,
+            region=args.region,
+            source=args.source,
+            firestore_location=args.firestore_location,
+            project_number=args.project_number,
+            invoker=args.invoker_service_account,
+            env=load_env_file(env_file) if env_file.is_file() else {},
+        )
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        lines = plan_lines(options, only or None)
+    except PlanError as error:
+        print(f"deploy plan: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
