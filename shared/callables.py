@@ -53,16 +53,27 @@ def callable_endpoint(
     *,
     permission: str | None,
     check_revoked: bool = False,
+    public: bool = False,
 ) -> Callable[[Handler[M]], Callable[[https_fn.CallableRequest[Any]], Any]]:
-    """Declare a callable's payload model and the permission it needs (None: any signed-in user)."""
+    """Declare a callable's payload model and the permission it needs (None: any signed-in user).
+
+    ``public=True`` lets signed-out callers in with :meth:`AuthContext.anonymous` (e.g. asking
+    for a password reset); such a callable must throttle what it does.
+    """
+    if public and permission is not None:
+        raise ValueError("a public callable cannot require a permission")
 
     def decorate(handler: Handler[M]) -> Callable[[https_fn.CallableRequest[Any]], Any]:
         @functools.wraps(handler)
         def endpoint(request: https_fn.CallableRequest[Any]) -> Any:
             with logs.invocation(handler.__name__):
                 try:
-                    token = request.auth.token if request.auth else None
-                    ctx = AuthContext.from_claims(request.auth.uid if request.auth else None, token)
+                    if public and request.auth is None:
+                        ctx = AuthContext.anonymous()
+                    else:
+                        token = request.auth.token if request.auth else None
+                        uid = request.auth.uid if request.auth else None
+                        ctx = AuthContext.from_claims(uid, token)
                     logs.bind(uid=ctx.uid, tenantId=ctx.tenant_id)
                     if check_revoked:
                         _verify_not_revoked(request)

@@ -163,6 +163,28 @@ def event_consumer(
     return decorate
 
 
+def event_listener(
+    consumer: str, *, types: Iterable[str]
+) -> Callable[[Callable[[DomainEvent], None]], Callable[[Any], None]]:
+    """Wrap ``handler(event)`` as a Pub/Sub consumer without the ledger, for handlers that are
+    idempotent by construction (deterministic ids, create-if-absent, set semantics): they say
+    how in their docstring. Events of other ``types`` are acknowledged and ignored."""
+    wanted = set(types)
+
+    def decorate(handler: Callable[[DomainEvent], None]) -> Callable[[Any], None]:
+        @functools.wraps(handler)
+        def consume(cloud_event: Any) -> None:
+            event = parse_event(cloud_event)
+            if event.type not in wanted:
+                return
+            with logs.invocation(consumer, tenantId=event.tenant_id, eventId=event.id):
+                handler(event)
+
+        return consume
+
+    return decorate
+
+
 def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) -> bool:
     """Run ``handler`` for ``event`` unless this consumer already did; True if it ran.
 

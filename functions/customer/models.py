@@ -62,10 +62,25 @@ class RegistrationSettings(Model):
     default_roles: list[str] = Field(default_factory=lambda: ["member"], max_length=10)
 
 
+class DeactivationReason(StrEnum):
+    TOO_EXPENSIVE = "too-expensive"
+    MISSING_FEATURES = "missing-features"
+    SWITCHED_PROVIDER = "switched-provider"
+    NOT_USED = "not-used"
+    SERVICE_QUALITY = "service-quality"
+    BUSINESS_CLOSED = "business-closed"
+    NON_PAYMENT = "non-payment"
+    OTHER = "other"
+
+
 class Deactivation(Model):
-    reason: str
-    feedback: str = ""
-    recommendation_score: int | None = None
+    """Why and when a tenant was deactivated, and until when it can be reactivated."""
+
+    reason: DeactivationReason
+    feedback: str = Field(default="", description="Free text from the customer.")
+    recommendation_score: int | None = Field(
+        default=None, description="0-10: how likely the customer is to recommend the product."
+    )
     deactivated_at: datetime
     deactivated_by: str
     grace_period_ends_at: datetime
@@ -84,7 +99,11 @@ class Tenant(Document):
     )
     settings: TenantSettings = Field(default_factory=TenantSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
-    deactivation: Deactivation | None = None
+    deactivation: Deactivation | None = Field(
+        default=None, description="Set while deactivated or closed; kept after reactivation."
+    )
+    reactivated_at: datetime | None = None
+    closed_at: datetime | None = None
     created_by: str
 
 

@@ -60,5 +60,12 @@ class EventTap:
                 raise AssertionError(f"no matching event within {timeout}s; seen: {types}")
             self._pull()
 
+    def collect(self, seconds: float) -> list[DomainEvent]:
+        """Every event seen after pulling for ``seconds`` more (to prove one did not come)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._pull()
+        return self.seen
+
     def close(self) -> None:
         self._subscriber.delete_subscription(subscription=self.subscription)

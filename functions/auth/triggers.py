@@ -1,0 +1,79 @@
+"""Background functions of the auth service.
+
+- ``auth_on_customer_event`` (Pub/Sub, ``customer-events``): a tenant's products changed ->
+  refresh every user's claims; deactivated -> suspend its users; reactivated -> resume them.
+  Idempotent: the sweep's job id derives from the event id (``auth.sweeps``).
+- ``auth_on_user_event`` (Pub/Sub, ``user-events``): ``user.disabled`` / ``user.reactivated``
+  / ``user.deleted`` -> the Auth account and its sessions. Idempotent by nature.
+- ``auth_on_sweep_job_written`` (Firestore): the sweep job is the outbox; queues its current
+  page (task ids deduplicate).
+- ``authSweepTenantUsers`` (Cloud Tasks): processes one page under a lease. Task-queue
+  functions are camelCase: the name becomes the queue id, which allows no underscores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
+
+from auth import sessions, sweeps
+from auth.models import SweepAction, SweepJob, SweepPage
+from shared import events, logs
+from shared.tasks import task_handler
+
+CUSTOMER_SWEEPS = {
+    "customer.deactivated": SweepAction.SUSPEND,
+    "customer.reactivated": SweepAction.RESUME,
+}
+
+
+@pubsub_fn.on_message_published(topic="customer-events", retry=True)
+@events.event_listener(
+    "auth_on_customer_event",
+    types=["customer.updated", "customer.deactivated", "customer.reactivated"],
+)
+def auth_on_customer_event(event: events.DomainEvent) -> None:
+    if event.tenant_id is None:
+        return
+    if event.type == "customer.updated":
+        if "products" in event.data.get("changedFields", []):
+            sweeps.start_sweep(event.tenant_id, SweepAction.REFRESH_CLAIMS, event.id)
+        return
+    sweeps.start_sweep(event.tenant_id, CUSTOMER_SWEEPS[event.type], event.id)
+
+
+@pubsub_fn.on_message_published(topic="user-events", retry=True)
+@events.event_listener(
+    "auth_on_user_event", types=["user.disabled", "user.reactivated", "user.deleted"]
+)
+def auth_on_user_event(event: events.DomainEvent) -> None:
+    uid = event.subject_id
+    if event.type == "user.disabled":
+        sessions.disable_user(uid)
+    elif event.type == "user.reactivated":
+        sessions.enable_user(uid)
+    else:
+        sessions.delete_user(uid, event.tenant_id, event.id)
+
+
+@firestore_fn.on_document_written(document="tenants/{tenantId}/_jobs/{jobId}")
+def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
+    after = event.data.after
+    if after is None or not after.exists:
+        return
+    with logs.invocation("auth_on_sweep_job_written", tenantId=event.params["tenantId"]):
+        sweeps.enqueue_current_page(SweepJob.from_firestore(after.id, after.to_dict() or {}))
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(
+        max_attempts=20, min_backoff_seconds=5, max_backoff_seconds=120
+    ),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=20),
+    timeout_sec=300,
+    memory=options.MemoryOption.MB_512,
+)
+@task_handler(SweepPage)
+def authSweepTenantUsers(payload: SweepPage) -> None:
+    sweeps.run_page(payload)

@@ -1,0 +1,28 @@
+"""Callables of the tenant lifecycle: ``customer_deactivate`` (tenant admins for their own
+tenant, platform admins for any) and ``customer_reactivate`` (platform admins: by then the
+tenant's own admins are disabled). Both change who can get in, so tokens are checked for
+revocation."""
+
+from __future__ import annotations
+
+from firebase_functions import https_fn
+
+from customer import lifecycle
+from customer.lifecycle_models import DeactivateCustomer, LifecycleAnswer, ReactivateCustomer
+from shared.auth_context import AuthContext
+from shared.callables import callable_endpoint
+
+
+@https_fn.on_call()
+@callable_endpoint(DeactivateCustomer, permission="tenant.lifecycle.manage", check_revoked=True)
+def customer_deactivate(ctx: AuthContext, req: DeactivateCustomer) -> LifecycleAnswer:
+    tenant_id = ctx.tenant(req.tenant_id)
+    tenant, revoked = lifecycle.deactivate_customer(ctx, tenant_id, req)
+    return LifecycleAnswer(tenant_id=tenant_id, tenant=tenant, api_keys_revoked=revoked)
+
+
+@https_fn.on_call()
+@callable_endpoint(ReactivateCustomer, permission="customers.reactivate", check_revoked=True)
+def customer_reactivate(ctx: AuthContext, req: ReactivateCustomer) -> LifecycleAnswer:
+    tenant_id = ctx.tenant(req.tenant_id)
+    return LifecycleAnswer(tenant_id=tenant_id, tenant=lifecycle.reactivate_customer(tenant_id))

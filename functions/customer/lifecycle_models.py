@@ -1,0 +1,34 @@
+"""Requests and answers of the tenant lifecycle: deactivate, reactivate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from customer.models import DeactivationReason, Tenant
+from shared.models import Model, RequestModel
+
+
+class DeactivateCustomer(RequestModel):
+    reason: DeactivationReason = Field(description="Why the customer leaves (a closed set).")
+    feedback: str = Field(default="", max_length=2000, description="Free text.")
+    recommendation_score: int | None = Field(
+        default=None, ge=0, le=10, description="0-10: would they recommend the product?"
+    )
+    grace_period_ends_at: datetime | None = Field(
+        default=None,
+        description="Until when the tenant can be reactivated (default: 30 days from now; at "
+        "most a year). Then a scheduled job closes it for good.",
+    )
+    tenant_id: str | None = None
+
+
+class ReactivateCustomer(RequestModel):
+    tenant_id: str = Field(min_length=1, description="Platform admins name the tenant.")
+
+
+class LifecycleAnswer(Model):
+    tenant_id: str
+    tenant: Tenant
+    api_keys_revoked: int | None = None

@@ -1,0 +1,75 @@
+"""What a write of a tenant document means, as ``customer.*`` domain events.
+
+Every change emits ``customer.updated`` with the names of the changed top-level fields
+(``changedFields``); a status change emits its lifecycle event as well. Event ids derive from
+the trigger's event id, so a re-delivered trigger emits the same events, which consumers ignore.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.events import DomainEvent, new_event
+
+CREATED = "customer.created"
+UPDATED = "customer.updated"
+DEACTIVATED = "customer.deactivated"
+REACTIVATED = "customer.reactivated"
+CLOSED = "customer.closed"
+
+# Bookkeeping every write touches: not a change anybody acts on.
+_IGNORED = frozenset({"updatedAt", "createdAt", "version"})
+_LIFECYCLE = {
+    ("active", "deactivated"): DEACTIVATED,
+    ("deactivated", "active"): REACTIVATED,
+    ("deactivated", "closed"): CLOSED,
+    ("active", "closed"): CLOSED,
+}
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The top-level fields whose values differ (added and removed ones included)."""
+    keys = (before.keys() | after.keys()) - _IGNORED
+    return sorted(key for key in keys if before.get(key) != after.get(key))
+
+
+def events_for_change(
+    cause_id: str, tenant_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[DomainEvent]:
+    """The events of one tenant write (none for a deletion: tenants are closed, not deleted)."""
+    if after is None:
+        return []
+
+    def event(type: str, data: dict[str, Any]) -> DomainEvent:
+        suffix = type.split(".", 1)[1]
+        return new_event(
+            type,
+            tenant_id=tenant_id,
+            subject_id=tenant_id,
+            event_id=f"{cause_id}-{suffix}",
+            data=data,
+        )
+
+    if before is None:
+        return [event(CREATED, {"name": after.get("name"), "products": after.get("products")})]
+    changed = changed_fields(before, after)
+    if not changed:
+        return []
+    found = [event(UPDATED, {"changedFields": changed, "products": after.get("products")})]
+    lifecycle = _LIFECYCLE.get((before.get("status"), after.get("status")))  # type: ignore[arg-type]
+    if lifecycle is not None:
+        deactivation = after.get("deactivation") or {}
+        found.append(
+            event(
+                lifecycle,
+                {
+                    "reason": deactivation.get("reason"),
+                    "gracePeriodEndsAt": _iso(deactivation.get("gracePeriodEndsAt")),
+                },
+            )
+        )
+    return found
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else None
