@@ -121,6 +121,19 @@ def build_world() -> World:
             f"tenants/{home}/invitations/{unique_id('inv')}",
             {"tenantId": home, "email": f"{owner}@example.test", "status": "pending"},
         ),
+        # Server-only: API keys (their hashes never reach a client; admins use the callables).
+        "api-key": (
+            f"tenants/{home}/apiKeys/{unique_id('key')}",
+            {
+                "tenantId": home,
+                "name": "CI export",
+                "scopes": ["users.read"],
+                "prefix": "AbCdEf",
+                "salt": "00" * 16,
+                "secretHash": "ff" * 32,
+                "status": "active",
+            },
+        ),
     }
     targets: dict[str, Target] = {}
     for name, (path, data) in documents.items():

@@ -1,0 +1,180 @@
+"""A tenant's API keys: create, list, rotate, revoke, and revoke them all (deactivation).
+
+The key format, hashing and verification live in :mod:`shared.api_keys`, so any service can
+authenticate a request by key; this module decides who gets a key with which scopes. The
+plaintext of a key is answered once (create, rotate) and never stored.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from customer import repositories as repos
+from customer.api_key_models import CreateApiKey, ListApiKeys, ScopeCatalog
+from customer.models import TenantStatus
+from shared.api_keys import ApiKey, ApiKeyStatus, issue_secret
+from shared.errors import FailedPrecondition, InvalidArgument, ResourceExhausted
+from shared.repository import Order, Page, where
+from shared.settings import get_settings
+from shared.transactions import run_transaction
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Transaction
+
+MAX_ACTIVE_KEYS = 50
+"""Active keys per tenant: bounds ``revoke_all_keys`` well within a transaction's 500 writes."""
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A key just created or rotated, with its plaintext (to answer once, never to store)."""
+
+    key: ApiKey
+    plaintext: str
+
+
+@functools.cache
+def scope_catalog() -> ScopeCatalog:
+    """``static/api_scopes.yaml``, read and validated once per process on first use."""
+    import yaml
+
+    with open(get_settings().static_dir / "api_scopes.yaml", encoding="utf-8") as source:
+        return ScopeCatalog.model_validate(yaml.safe_load(source))
+
+
+def check_scopes(scopes: list[str]) -> list[str]:
+    """The scopes, deduplicated and sorted; ``invalid-argument`` naming ``scopes`` if unknown."""
+    unknown = sorted(set(scopes) - set(scope_catalog().scopes))
+    if unknown:
+        raise InvalidArgument(
+            f"Unknown scopes: {', '.join(unknown)}",
+            fields=[{"field": "scopes", "message": f"unknown: {', '.join(unknown)}"}],
+        )
+    return sorted(set(scopes))
+
+
+def create_api_key(tenant_id: str, created_by: str, command: CreateApiKey) -> IssuedKey:
+    """Issue a key for an active tenant; answers the plaintext once.
+
+    The tenant is read in the same transaction that creates the key, so a key cannot slip in
+    after a deactivation that revoked all keys has committed.
+    """
+    scopes = check_scopes(command.scopes)
+    now = datetime.now(UTC)
+    if command.expires_at is not None and command.expires_at <= now:
+        raise InvalidArgument(
+            "The expiry is in the past",
+            fields=[{"field": "expiresAt", "message": "must be in the future"}],
+        )
+    keys = repos.api_keys(tenant_id)
+    if keys.count(where("status", "==", ApiKeyStatus.ACTIVE)) >= MAX_ACTIVE_KEYS:
+        raise ResourceExhausted(
+            f"A tenant holds at most {MAX_ACTIVE_KEYS} active API keys; revoke one first",
+            type="api-key/limit",
+        )
+    key_id = keys.new_id()
+    issued = issue_secret(tenant_id, key_id)
+    key = ApiKey(
+        id=key_id,
+        tenant_id=tenant_id,
+        name=command.name,
+        scopes=scopes,
+        prefix=issued.prefix,
+        salt=issued.salt,
+        secret_hash=issued.secret_hash,
+        expires_at=command.expires_at,
+        created_by=created_by,
+    )
+
+    def work(txn: Transaction) -> ApiKey:
+        _require_active_tenant(tenant_id, txn)
+        return keys.create(key, writer=txn)
+
+    return IssuedKey(run_transaction(work), issued.plaintext)
+
+
+def list_api_keys(tenant_id: str, command: ListApiKeys) -> Page[ApiKey]:
+    """Every key of the tenant, revoked ones included, newest first."""
+    return repos.api_keys(tenant_id).query(
+        order_by=[Order("created_at", "desc")], limit=command.limit, cursor=command.cursor
+    )
+
+
+def rotate_api_key(tenant_id: str, key_id: str) -> IssuedKey:
+    """A new secret for the same key id: the old secret stops working when this commits."""
+    keys = repos.api_keys(tenant_id)
+
+    def work(txn: Transaction) -> IssuedKey:
+        key = keys.require(key_id, transaction=txn)
+        now = datetime.now(UTC)
+        if key.status is not ApiKeyStatus.ACTIVE:
+            raise FailedPrecondition("A revoked API key cannot be rotated", type="api-key/revoked")
+        if key.expires_at is not None and key.expires_at <= now:
+            raise FailedPrecondition("An expired API key cannot be rotated", type="api-key/expired")
+        issued = issue_secret(tenant_id, key_id)
+        changes = {
+            "prefix": issued.prefix,
+            "salt": issued.salt,
+            "secret_hash": issued.secret_hash,
+            "rotated_at": now,
+        }
+        keys.update(key_id, changes, writer=txn)
+        return IssuedKey(key.model_copy(update=changes), issued.plaintext)
+
+    return run_transaction(work)
+
+
+def revoke_api_key(tenant_id: str, key_id: str, revoked_by: str) -> ApiKey:
+    """Revoke the key at once; revoking a revoked key changes nothing (idempotent)."""
+    keys = repos.api_keys(tenant_id)
+
+    def work(txn: Transaction) -> ApiKey:
+        key = keys.require(key_id, transaction=txn)
+        if key.status is not ApiKeyStatus.ACTIVE:
+            return key
+        changes = _revocation(revoked_by)
+        keys.update(key_id, changes, writer=txn)
+        return key.model_copy(update=changes)
+
+    return run_transaction(work)
+
+
+def revoke_all_keys(
+    tenant_id: str, txn: Transaction, *, revoked_by: str = "tenant-deactivation"
+) -> list[str]:
+    """Stage the revocation of every active key of the tenant on ``txn``; answers their ids.
+
+    For the tenant's deactivation, inside its transaction. It only stages writes, so it may be
+    called before or after the caller's own reads. The active keys are found by a query outside
+    the transaction: a key created concurrently could be missed, but ``create_api_key`` reads
+    the tenant in its transaction (so it fails once the deactivation commits) and
+    ``shared.api_keys.authenticate`` refuses every key of a tenant that is not active anyway.
+    """
+    keys = repos.api_keys(tenant_id)
+    active = [k.id for k in keys.stream_all(where("status", "==", ApiKeyStatus.ACTIVE))]
+    changes = _revocation(revoked_by)
+    for key_id in active:
+        keys.update(key_id, changes, writer=txn)
+    return active
+
+
+def revoke_all_keys_now(tenant_id: str, *, revoked_by: str = "tenant-deactivation") -> list[str]:
+    """:func:`revoke_all_keys` in a transaction of its own."""
+    return run_transaction(lambda txn: revoke_all_keys(tenant_id, txn, revoked_by=revoked_by))
+
+
+def _revocation(revoked_by: str) -> dict[str, object]:
+    return {
+        "status": ApiKeyStatus.REVOKED,
+        "revoked_at": datetime.now(UTC),
+        "revoked_by": revoked_by,
+    }
+
+
+def _require_active_tenant(tenant_id: str, txn: Transaction) -> None:
+    tenant = repos.tenants().require(tenant_id, transaction=txn)
+    if tenant.status is not TenantStatus.ACTIVE:
+        raise FailedPrecondition("The tenant is not active", type="tenant/inactive")

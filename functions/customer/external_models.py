@@ -1,0 +1,50 @@
+"""What the API-key-authenticated ``customer_api`` endpoint reads and answers.
+
+External systems see a fixed, narrow view of a tenant's data: a user is only ``id``, ``email``,
+``displayName``, ``roles`` and ``disabled``, whatever else the profile holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from shared.models import Document, Model
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+class UserEntry(Document):
+    """The fields of ``tenants/{tenantId}/users/{uid}`` (the user service's profiles) that the
+    external API may show; every other stored field is ignored on read."""
+
+    email: str | None = None
+    display_name: str = ""
+    roles: list[str] = Field(default_factory=list)
+    disabled: bool = False
+
+
+class ExternalUser(Model):
+    """A user as an external system sees it."""
+
+    id: str
+    email: str | None = None
+    display_name: str
+    roles: list[str]
+    disabled: bool
+
+    @classmethod
+    def of(cls, user: UserEntry) -> ExternalUser:
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            roles=user.roles,
+            disabled=user.disabled,
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        """Every field, ``email: null`` included (a stable shape for external parsers)."""
+        return self.model_dump(by_alias=True, mode="json")

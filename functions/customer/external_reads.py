@@ -1,0 +1,46 @@
+"""The reads the API-key-authenticated ``customer_api`` endpoint serves, one page at a time.
+
+Each takes the tenant already resolved from a verified API key, so nothing here can reach
+another tenant. Answers are JSON-ready dicts with ``nextCursor`` (None on the last page).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from customer import repositories as repos
+from customer.external_models import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
+from example import repositories as example_repos
+from shared.models import RequestModel
+from shared.repository import Order
+
+
+class PageQuery(RequestModel):
+    """``?limit=&cursor=`` of a list route; any other parameter is refused, named."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, min_length=1)
+
+
+def users_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
+    """The tenant's users by id: ``id``, ``email``, ``displayName``, ``roles``, ``disabled``."""
+    page = repos.user_entries(tenant_id).query(limit=query.limit, cursor=query.cursor)
+    return {
+        "users": [ExternalUser.of(user).to_wire() for user in page.items],
+        "nextCursor": page.next_cursor,
+    }
+
+
+def projects_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
+    """The tenant's projects (the example service's), newest first."""
+    page = example_repos.projects(tenant_id).query(
+        order_by=[Order("created_at", "desc")], limit=query.limit, cursor=query.cursor
+    )
+    return {
+        "projects": [project.to_wire() for project in page.items],
+        "nextCursor": page.next_cursor,
+    }
