@@ -46,7 +46,11 @@ class RequestModel(Model):
     """A callable's payload: unknown fields are an error naming the field."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        defer_build=True,
     )
 
 

@@ -51,7 +51,8 @@ def enqueue(
         raise ValueError(f"task_id must match {_TASK_ID.pattern}: {task_id!r}")
     try:
         return task_queue(function_name).enqueue({"data": data}, options)
-    except admin_errors.AlreadyExistsError:
+    except (admin_errors.AlreadyExistsError, admin_errors.ConflictError):
+        # Cloud Tasks answers ALREADY_EXISTS; the Cloud Tasks emulator a bare 409 (Conflict).
         _log.info("task already queued", extra={"fields": {"taskId": task_id}})
         return None
     except ValueError:

@@ -56,11 +56,13 @@ class SweepJob(Document):
     scanned: int = Field(default=0, description="Profiles read so far.")
     changed: int = Field(default=0, description="Users whose claims or account were changed.")
     lease_until: datetime | None = None
+    lease_owner: str | None = Field(default=None, description="The worker holding the lease.")
     finished_at: datetime | None = None
 
 
 class SweepPage(Model):
-    """The payload of one ``authSweepTenantUsers`` task."""
+    """The payload of one ``authSweepTenantUsers`` task: work on the job from wherever it is.
+    ``page`` is where the job stood when the task was queued (it names the task)."""
 
     tenant_id: str
     job_id: str

@@ -7,7 +7,7 @@
   / ``user.deleted`` -> the Auth account and its sessions. Idempotent by nature.
 - ``auth_on_sweep_job_written`` (Firestore): the sweep job is the outbox; queues its current
   page (task ids deduplicate).
-- ``authSweepTenantUsers`` (Cloud Tasks): processes one page under a lease. Task-queue
+- ``authSweepTenantUsers`` (Cloud Tasks): works through pages under the job's lease. Task-queue
   functions are camelCase: the name becomes the queue id, which allows no underscores.
 """
 
@@ -76,4 +76,4 @@ def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]
 )
 @task_handler(SweepPage)
 def authSweepTenantUsers(payload: SweepPage) -> None:
-    sweeps.run_page(payload)
+    sweeps.run_job(payload)

@@ -76,18 +76,23 @@ def test_every_exposed_function_is_deployed_exactly_once_with_the_trigger_it_dec
         assert d.argv[-len(flags) :] == flags, d.name
 
 
+# Functions that declare their own sizing (every other one gets firebase-tools' defaults).
+DECLARED_SIZING = {"authSweepTenantUsers": ("--memory=512Mi", "--timeout=300s")}
+
+
 def test_every_deploy_is_gen2_with_explicit_cpu_memory_concurrency_timeout_and_env(plan):
     for name, d in plan.items():
         assert d.argv[:5] == ["gcloud", "functions", "deploy", name, "--gen2"]
+        memory, timeout = DECLARED_SIZING.get(name, ("--memory=256Mi", "--timeout=60s"))
         for flag in (
             "--project=acme-prod",
             "--region=us-central1",
             "--runtime=python311",
             f"--entry-point={name}",
-            "--memory=256Mi",
+            memory,
             "--cpu=1",
             "--concurrency=80",
-            "--timeout=60s",
+            timeout,
             "--set-env-vars=FOUNDATION_ENV=production,GCLOUD_PROJECT=acme-prod,"
             "FOUNDATION_REGION=us-central1",
         ):
