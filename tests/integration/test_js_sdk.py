@@ -1,5 +1,6 @@
-"""A frontend on the Firebase JS SDK against the local stack (tests/js/frontend_smoke.mjs):
-sign in to the Auth emulator, call callables, read Firestore directly within the rules."""
+"""A frontend on the Firebase JS SDK against the local stack (tests/js/*.mjs): sign in to the
+Auth emulator, call callables, read Firestore directly within the rules; the tenancy journey
+from customer creation to invited sign-ups, with every outsider refused."""
 
 from __future__ import annotations
 
@@ -15,6 +16,22 @@ from tests.support.users import PASSWORD, create_user, unique_id
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_script(script: str, *args: str) -> dict:
+    """Run a tests/js script with Node; its last line of output, parsed."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the JS SDK tests"
+    out = subprocess.run(
+        [node, f"tests/js/{script}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant():
     tenant_id, other_id = unique_id("tenant"), unique_id("tenant")
     member = create_user(tenant_id=tenant_id, roles=["member"])
@@ -23,18 +40,7 @@ def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant(
             Project(id="demo-project", tenant_id=tid, name="Seeded", owner_id=member.uid)
         )
 
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the JS SDK test"
-    out = subprocess.run(
-        [node, "tests/js/frontend_smoke.mjs", member.email, PASSWORD, tenant_id, other_id],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_script("frontend_smoke.mjs", member.email, PASSWORD, tenant_id, other_id)
 
     assert result["claims"] == {"tenantId": tenant_id, "roles": ["member"]}
     assert repos.tasks(tenant_id, "demo-project").require(result["taskId"]).title == (
@@ -44,3 +50,30 @@ def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant(
     assert result["badInput"] == {"code": "functions/invalid-argument", "fields": ["title"]}
     assert result["directRead"] == ["demo-project"]
     assert result["otherTenantRead"] == "permission-denied"
+
+
+def test_a_js_sdk_frontend_creates_a_customer_whose_invited_people_sign_up_and_outsiders_fail():
+    platform_admin = create_user(tenant_id=None, roles=["platform-admin"], platform_admin=True)
+    stranger = create_user(tenant_id=unique_id("tenant"), roles=["tenant-admin"])
+
+    result = run_script(
+        "tenancy_journey.mjs", platform_admin.email, stranger.email, PASSWORD, unique_id("run")
+    )
+
+    tenant_id = result["tenantId"]
+    assert result["adminClaims"] == {"tenantId": tenant_id, "roles": ["tenant-admin"]}
+    assert result["invitationId"]
+    assert result["memberClaims"] == {"tenantId": tenant_id, "roles": ["member"]}
+    assert result["memberReadsTenant"] == "Journey Ltd"
+    refused = {
+        "customer_get": "functions/permission-denied",
+        "customer_invite_user": "functions/permission-denied",
+        "directRead": "permission-denied",
+    }
+    assert result["stranger"] == refused
+    assert result["tenantless"] == refused
+    assert result["signedOut"] == {
+        "customer_get": "functions/unauthenticated",
+        "customer_invite_user": "functions/unauthenticated",
+        "directRead": "permission-denied",
+    }

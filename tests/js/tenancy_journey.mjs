@@ -1,0 +1,95 @@
+// The tenancy journey a frontend makes with the Firebase JS SDK against the local stack:
+// a platform admin creates a customer; the invited admin signs up and finds tenantId and
+// tenant-admin in the first ID token; they invite a member, who signs up into the tenant; and
+// another tenant's admin, a user without a tenant and a signed-out visitor are refused, through
+// callables and straight through Firestore. Prints one JSON object; test_js_sdk.py checks it.
+//   node tests/js/tenancy_journey.mjs PLATFORM_EMAIL STRANGER_EMAIL PASSWORD RUN_ID
+import { initializeApp } from "firebase/app";
+import {
+  connectAuthEmulator,
+  createUserWithEmailAndPassword,
+  getAuth,
+  signInWithEmailAndPassword,
+  signOut,
+} from "firebase/auth";
+import { connectFirestoreEmulator, doc, getDoc, getFirestore } from "firebase/firestore";
+import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+
+const [platformEmail, strangerEmail, password, runId] = process.argv.slice(2);
+const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
+const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
+const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
+
+const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
+const auth = getAuth(app);
+connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
+const db = getFirestore(app);
+connectFirestoreEmulator(db, fsHost, Number(fsPort));
+const functions = getFunctions(app, "us-central1");
+connectFunctionsEmulator(functions, "127.0.0.1", 5001);
+const callable = (name, data) => httpsCallable(functions, name)(data).then((r) => r.data);
+
+async function claimsOf(credential) {
+  const { claims } = await credential.user.getIdTokenResult();
+  return { tenantId: claims.tenantId ?? null, roles: claims.roles ?? [] };
+}
+
+// What each kind of outsider gets: a callable's error code, and a direct read's.
+async function attempts(tenantId) {
+  const outcome = {};
+  for (const [name, data] of [
+    ["customer_get", { tenantId }],
+    ["customer_invite_user", { tenantId, email: `intruder-${runId}@evil.test`, roles: ["member"] }],
+  ]) {
+    try {
+      await callable(name, data);
+      outcome[name] = "allowed";
+    } catch (error) {
+      outcome[name] = error.code;
+    }
+  }
+  try {
+    await getDoc(doc(db, `tenants/${tenantId}`));
+    outcome.directRead = "allowed";
+  } catch (error) {
+    outcome.directRead = error.code;
+  }
+  return outcome;
+}
+
+const result = {};
+await signInWithEmailAndPassword(auth, platformEmail, password);
+const adminEmail = `admin-${runId}@journey.test`;
+const created = await callable("customer_create", {
+  name: "Journey Ltd",
+  adminEmail,
+  products: ["core", "projects"],
+  address: { line1: "1 Main St", city: "Lisbon", postalCode: "1100-148", country: "PT" },
+});
+const { tenantId } = created;
+result.tenantId = tenantId;
+await signOut(auth);
+
+result.adminClaims = await claimsOf(await createUserWithEmailAndPassword(auth, adminEmail, password));
+const memberEmail = `member-${runId}@journey.test`;
+const invited = await callable("customer_invite_user", { email: memberEmail, roles: ["member"] });
+result.invitationId = invited.invitationId;
+await signOut(auth);
+
+result.memberClaims = await claimsOf(
+  await createUserWithEmailAndPassword(auth, memberEmail, password),
+);
+result.memberReadsTenant = (await getDoc(doc(db, `tenants/${tenantId}`))).get("name");
+await signOut(auth);
+
+await signInWithEmailAndPassword(auth, strangerEmail, password);
+result.stranger = await attempts(tenantId);
+await signOut(auth);
+
+await createUserWithEmailAndPassword(auth, `loner-${runId}@nowhere.test`, password);
+result.tenantless = await attempts(tenantId);
+await signOut(auth);
+
+result.signedOut = await attempts(tenantId);
+console.log(JSON.stringify(result));
+process.exit(0);
