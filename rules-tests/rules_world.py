@@ -84,6 +84,8 @@ def build_world() -> World:
     owner = callers["owner"].uid
     assert owner is not None
     project, task, event = unique_id("project"), unique_id("task"), unique_id("event")
+    client = unique_id("client")
+    address = {"line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "DE"}
     now = datetime.now(UTC)
     stamps = {"createdAt": now, "updatedAt": now}
 
@@ -121,6 +123,35 @@ def build_world() -> World:
             f"tenants/{home}/invitations/{unique_id('inv')}",
             {"tenantId": home, "email": f"{owner}@example.test", "status": "pending"},
         ),
+        # Organisation (customer service): the tenant's own entries and one client's.
+        "client": (
+            f"tenants/{home}/clients/{client}",
+            {"tenantId": home, "name": "Reseller Client", "active": True},
+        ),
+        "department": (
+            f"tenants/{home}/departments/{unique_id('dep')}",
+            {"tenantId": home, "name": "Finance", "active": True},
+        ),
+        "location": (
+            f"tenants/{home}/locations/{unique_id('loc')}",
+            {"tenantId": home, "name": "Head office", "address": address, "headquarters": True},
+        ),
+        "contact": (
+            f"tenants/{home}/contacts/{unique_id('contact')}",
+            {"tenantId": home, "type": "billing", "name": "Ada Billing", "active": True},
+        ),
+        "client-department": (
+            f"tenants/{home}/clients/{client}/departments/{unique_id('dep')}",
+            {"tenantId": home, "clientId": client, "name": "Sales", "active": True},
+        ),
+        "client-location": (
+            f"tenants/{home}/clients/{client}/locations/{unique_id('loc')}",
+            {"tenantId": home, "clientId": client, "name": "Depot", "address": address},
+        ),
+        "client-contact": (
+            f"tenants/{home}/clients/{client}/contacts/{unique_id('contact')}",
+            {"tenantId": home, "clientId": client, "type": "technical", "name": "Tom Tech"},
+        ),
         # Server-only: API keys (their hashes never reach a client; admins use the callables).
         "api-key": (
             f"tenants/{home}/apiKeys/{unique_id('key')}",
@@ -138,6 +169,6 @@ def build_world() -> World:
     targets: dict[str, Target] = {}
     for name, (path, data) in documents.items():
         seed(path, {**data, **stamps})
-        field = "status" if "status" in data else "type"
+        field = next(f for f in ("status", "type", "name") if f in data)
         targets[name] = Target(path, field, str(data[field]))
     return World(home=home, away=away, callers=callers, targets=targets)

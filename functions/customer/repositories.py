@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from customer.external_models import UserEntry
 from customer.models import Invitation, Location, Tenant
+from customer.organisation_models import Client, Contact, Department
 from shared import paths
 from shared.api_keys import ApiKey, api_key_repository
 from shared.repository import CollectionRepository
 
 LOCATIONS = "locations"
 INVITATIONS = "invitations"
+CLIENTS = "clients"
+DEPARTMENTS = "departments"
+CONTACTS = "contacts"
 USERS = "users"
 
 
@@ -26,6 +30,35 @@ def locations(tenant_id: str) -> CollectionRepository[Location]:
 def invitations(tenant_id: str) -> CollectionRepository[Invitation]:
     """``tenants/{tenantId}/invitations``."""
     return CollectionRepository(Invitation, paths.tenant_collection(tenant_id, INVITATIONS))
+
+
+# -- organisation: the tenant's own entries, or a client's (under ``clients/{clientId}``) -------
+def _org_collection(tenant_id: str, client_id: str | None, name: str) -> paths.CollectionPath:
+    """``tenants/{tenantId}/{name}``, or ``tenants/{tenantId}/clients/{clientId}/{name}``."""
+    if client_id is None:
+        return paths.tenant_collection(tenant_id, name)
+    return paths.subcollection(tenant_id, CLIENTS, client_id, name)
+
+
+def clients(tenant_id: str) -> CollectionRepository[Client]:
+    """``tenants/{tenantId}/clients``."""
+    return CollectionRepository(Client, paths.tenant_collection(tenant_id, CLIENTS))
+
+
+def departments(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Department]:
+    """``tenants/{tenantId}[/clients/{clientId}]/departments``."""
+    return CollectionRepository(Department, _org_collection(tenant_id, client_id, DEPARTMENTS))
+
+
+def org_locations(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Location]:
+    """``tenants/{tenantId}[/clients/{clientId}]/locations`` (``locations`` is the tenant's)."""
+    return CollectionRepository(Location, _org_collection(tenant_id, client_id, LOCATIONS))
+
+
+def contacts(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Contact]:
+    """``tenants/{tenantId}[/clients/{clientId}]/contacts``."""
+    return CollectionRepository(Contact, _org_collection(tenant_id, client_id, CONTACTS))
+
 
 def api_keys(tenant_id: str) -> CollectionRepository[ApiKey]:
     """``tenants/{tenantId}/apiKeys`` (the stored model and the path live in shared.api_keys,
