@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from auth import repositories as auth_repos  # noqa: E402
 from auth import sweeps  # noqa: E402
 from auth.claims import claims_for  # noqa: E402
-from auth.models import SweepAction, SweepStatus  # noqa: E402
+from auth.models import SweepAction  # noqa: E402
+from shared.sweeps import SweepStatus  # noqa: E402
 from tests.support.emulators import require_stack  # noqa: E402
 from tests.support.tenants import import_users, seed_tenant  # noqa: E402
 from tests.support.users import unique_id  # noqa: E402
@@ -57,7 +57,7 @@ def refresh(users: int) -> float:
     start = time.perf_counter()
     job_id = sweeps.start_sweep(tenant_id, SweepAction.REFRESH_CLAIMS, unique_id("bench"))
     while True:
-        job = auth_repos.jobs(tenant_id).require(job_id)
+        job = sweeps.SWEEPER.jobs(tenant_id).require(job_id)
         if job.status is SweepStatus.DONE:
             break
         time.sleep(0.05)

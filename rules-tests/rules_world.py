@@ -95,6 +95,25 @@ def build_world() -> World:
             f"tenants/{home}/users/{owner}",
             {"tenantId": home, "email": f"{owner}@example.test", "status": "active"},
         ),
+        # The owner's notification preferences and terms history (user service).
+        "user-preferences": (
+            f"tenants/{home}/users/{owner}/preferences/notifications",
+            {
+                "tenantId": home,
+                "userId": owner,
+                "messaging.message_sent": {"email": False, "push": True},
+            },
+        ),
+        "terms-acceptance": (
+            f"tenants/{home}/users/{owner}/termsAcceptances/2025-01-01",
+            {
+                "tenantId": home,
+                "userId": owner,
+                "termsVersion": "2025-01-01",
+                "acceptedAt": now,
+                "first": True,
+            },
+        ),
         "project": (
             f"tenants/{home}/projects/{project}",
             {"tenantId": home, "name": "Launch", "status": "active", "ownerId": owner},
@@ -118,6 +137,8 @@ def build_world() -> World:
         ),
         "migration": (f"_migrations/{unique_id('m0001')}", {"type": "migration"}),
         "unlisted": (f"tenants/{home}/unlisted/{unique_id('doc')}", {"type": "unknown"}),
+        "sweep-job": (f"tenants/{home}/_authJobs/{unique_id('job')}", {"type": "refresh-claims"}),
+        "throttle": (f"_throttles/{unique_id('password-reset')}", {"type": "password-reset"}),
         # Server-only tenant data: invitations (tenant admins list them through functions).
         "invitation": (
             f"tenants/{home}/invitations/{unique_id('inv')}",
@@ -169,6 +190,6 @@ def build_world() -> World:
     targets: dict[str, Target] = {}
     for name, (path, data) in documents.items():
         seed(path, {**data, **stamps})
-        field = next(f for f in ("status", "type", "name") if f in data)
+        field = next(f for f in ("status", "type", "name", "tenantId") if f in data)
         targets[name] = Target(path, field, str(data[field]))
     return World(home=home, away=away, callers=callers, targets=targets)

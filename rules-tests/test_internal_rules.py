@@ -1,6 +1,7 @@
 """Internal and unlisted collections: closed to every client by default deny.
 
-``_processedEvents`` (the event-id ledger, root and per tenant) and ``_migrations`` belong to the
+``_processedEvents`` (the event-id ledger, root and per tenant), ``_migrations``, the sweep
+jobs (``tenants/{t}/_authJobs``) and the throttle counters (``_throttles``) belong to the
 functions; ``unlisted`` stands for any tenant subcollection the rules do not name.
 """
 
@@ -14,7 +15,14 @@ from rules_world import World
 PEOPLE = ("signed-out", "member", "owner", "tenant-admin", "platform-admin", "platform-role")
 CLOSED = [
     case
-    for target in ("event-ledger", "tenant-event-ledger", "migration", "unlisted")
+    for target in (
+        "event-ledger",
+        "tenant-event-ledger",
+        "migration",
+        "unlisted",
+        "sweep-job",
+        "throttle",
+    )
     for case in everyone_denied(target, PEOPLE)
 ]
 

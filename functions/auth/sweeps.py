@@ -1,159 +1,52 @@
-"""Sweeps: one pass over every user of a tenant, a page at a time, resumable and idempotent.
+"""The auth service's sweeps over every user of a tenant (machinery: ``shared.sweeps``).
 
-Used when a tenant's products change (refresh every user's claims), when it is deactivated
-(disable every user, revoke their sessions) and when it is reactivated (undo that).
+- ``refresh-claims``: a tenant's products changed: each user's claims from their roles and the
+  tenant's products; users whose claims already match are skipped (idempotent: the same claims).
+- ``suspend``: the tenant was deactivated: disable each active account and revoke its refresh
+  tokens in one Admin SDK call; the profile says ``disabledBy: "tenant"``.
+- ``resume``: the tenant was reactivated: re-enable only the users the suspension disabled.
 
-How it stays correct under at-least-once delivery:
-
-- **Started twice, one job.** The job id derives from the cause (an event id), and the job
-  document is created only if absent; a second start finds it and does nothing.
-- **The job document is the outbox.** Its Firestore trigger queues a task whenever the job is
-  running and unleased (task id ``{jobId}-p{page}``, deduplicated), so a crash between
-  committing progress and queuing the next task loses nothing. ``start_sweep`` queues the first
-  task itself as well, to save the trigger's hop.
-- **A page is processed once.** A task works on the job from wherever it stands: it takes the
-  job's lease, then processes page after page, advancing ``page`` / ``cursor`` in a transaction
-  only while its lease is intact, and keeps the lease until its time budget is spent (then
-  releases it, and the trigger queues the next task). A duplicate delivery finds the lease held
-  (``LeaseHeld``: retried later) or the job done (a no-op). A crashed worker's lease expires
-  and the retried task resumes at the recorded page.
-- **Each action is idempotent per user**: the same claims set again, a disabled account
-  disabled again, changes nothing.
+Jobs live in ``tenants/{tenantId}/_authJobs``; ``authSweepTenantUsers`` runs them.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from auth import repositories as repos
 from auth.claims import claims_for, claims_set_event
-from auth.models import Profile, SweepAction, SweepJob, SweepPage, SweepStatus
+from auth.models import Profile, SweepAction
 from customer import repositories as customer_repos
 from shared import events, logs
-from shared.errors import AlreadyExists
-from shared.transactions import run_transaction
+from shared.repository import Page
+from shared.sweeps import Sweeper, SweepJob, SweepKind
 
-TASK_FUNCTION = "authSweepTenantUsers"
 PAGE_SIZE = 500
-LEASE = timedelta(minutes=6)
-"""Longer than the task function's timeout, so a live worker never loses its lease."""
-BUDGET = timedelta(minutes=3)
-"""How long one task works before handing over (the task function's timeout is 5 minutes)."""
+AUTH_CONCURRENCY = 8
+"""Admin SDK calls in flight per worker: the Auth API answers each in a round trip."""
 CHUNK = 100
 """Users per Admin SDK read of current claims; stamps of one chunk are written while the next
 chunk's claims are set."""
-AUTH_CONCURRENCY = 8
-"""Admin SDK calls in flight per page: the Auth API answers each in a round trip."""
 SUSPENDED_BY_TENANT = "tenant"
 
 _log = logs.get_logger("auth.sweeps")
 
 
-class LeaseHeld(RuntimeError):
-    """Another delivery is processing this page now; retried later (then finds it done)."""
-
-
-def job_id_for(action: SweepAction, cause: str) -> str:
-    """The one job of ``action`` for ``cause`` (task-id safe characters)."""
-    return f"{action.value}-{hashlib.sha256(cause.encode()).hexdigest()[:24]}"
-
-
 def start_sweep(tenant_id: str, action: SweepAction, cause: str) -> str:
-    """Create the job unless it exists; its trigger enqueues the first page. The job id."""
-    job_id = job_id_for(action, cause)
-    job = SweepJob(id=job_id, tenant_id=tenant_id, action=action, cause=cause)
-    try:
-        repos.jobs(tenant_id).create(job)
-    except AlreadyExists:
-        _log.info("sweep already started", extra={"fields": {"jobId": job_id}})
-        return job_id
-    _log.info("sweep started", extra={"fields": {"jobId": job_id, "action": action.value}})
-    enqueue_current_page(job)
-    return job_id
+    """Start (once per cause) a sweep of every user of the tenant; the job id."""
+    return SWEEPER.start(tenant_id, action.value, cause)
 
 
-def enqueue_current_page(job: SweepJob) -> None:
-    """Queue the task of the job's current page, if the job is running and unleased (called by
-    the job document's trigger; the task id makes repeated calls queue one task)."""
-    from shared.tasks import enqueue
-
-    if job.status is not SweepStatus.RUNNING or job.lease_until is not None:
-        return
-    page = SweepPage(tenant_id=job.tenant_id, job_id=job.id, page=job.page)
-    enqueue(TASK_FUNCTION, page, task_id=f"{job.id}-p{job.page}")
+def _profiles_page(job: SweepJob, cursor: str | None) -> Page[Profile]:
+    return repos.profiles(job.tenant_id).query(limit=PAGE_SIZE, cursor=cursor)
 
 
-def run_job(task: SweepPage, *, budget: timedelta = BUDGET) -> int:
-    """Work on the task's job for at most ``budget``; the pages this call processed (0 when the
-    job is done or gone). Raises ``LeaseHeld`` while another worker holds the job."""
-    deadline = time.monotonic() + budget.total_seconds()
-    job = _take_lease(task)
-    pages = 0
-    while job is not None:
-        page = repos.profiles(job.tenant_id).query(limit=PAGE_SIZE, cursor=job.cursor)
-        changed = _ACTIONS[job.action](job, page.items)
-        keep = page.next_cursor is not None and time.monotonic() < deadline
-        job = _advance(job, page.next_cursor, len(page.items), changed, keep_lease=keep)
-        pages += 1
-        if not keep:
-            break
-    return pages
-
-
-def _take_lease(task: SweepPage) -> SweepJob | None:
-    jobs = repos.jobs(task.tenant_id)
-
-    def work(txn: Any) -> SweepJob | None:
-        job = jobs.get(task.job_id, transaction=txn)
-        if job is None or job.status is SweepStatus.DONE:
-            return None
-        now = datetime.now(UTC)
-        if job.lease_until is not None and job.lease_until > now:
-            raise LeaseHeld(f"{task.job_id} is being worked on")
-        lease = {"lease_until": now + LEASE, "lease_owner": uuid.uuid4().hex}
-        jobs.update(job.id, lease, writer=txn)
-        return job.model_copy(update=lease)
-
-    return run_transaction(work)
-
-
-def _advance(
-    job: SweepJob, cursor: str | None, scanned: int, changed: int, *, keep_lease: bool
-) -> SweepJob | None:
-    """Record a processed page; the job as it now stands if we still hold it, else None (our
-    lease expired and another worker took over: it redoes the page, harmlessly)."""
-    jobs = repos.jobs(job.tenant_id)
-
-    def work(txn: Any) -> SweepJob | None:
-        current = jobs.require(job.id, transaction=txn)
-        if current.page != job.page or current.lease_owner != job.lease_owner:
-            return None
-        done = cursor is None
-        now = datetime.now(UTC)
-        changes: dict[str, Any] = {
-            "page": job.page + 1,
-            "cursor": cursor,
-            "scanned": current.scanned + scanned,
-            "changed": current.changed + changed,
-            "lease_until": now + LEASE if keep_lease else None,
-            "lease_owner": job.lease_owner if keep_lease else None,
-            "status": SweepStatus.DONE if done else SweepStatus.RUNNING,
-            "finished_at": now if done else None,
-        }
-        jobs.update(job.id, changes, writer=txn)
-        return current.model_copy(update=changes) if keep_lease else None
-
-    return run_transaction(work)
-
-
-# -- the actions: each takes the job and a page of profiles, answers how many users changed ------
+# -- the page work: each takes the job and a page of profiles, answers how many users changed -----
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     """Admin SDK calls in flight for this process (built on first use, reused by every page)."""
@@ -246,8 +139,16 @@ def _set_disabled(job: SweepJob, users: list[Profile], *, disabled: bool) -> int
     return len(changed)
 
 
-_ACTIONS: dict[SweepAction, Callable[[SweepJob, list[Profile]], int]] = {
-    SweepAction.REFRESH_CLAIMS: _refresh_claims,
-    SweepAction.SUSPEND: lambda job, users: _set_disabled(job, users, disabled=True),
-    SweepAction.RESUME: lambda job, users: _set_disabled(job, users, disabled=False),
-}
+def _kind(process: Callable[[SweepJob, list[Profile]], int]) -> SweepKind[Profile]:
+    return SweepKind(read_page=_profiles_page, process=process)
+
+
+SWEEPER = Sweeper(
+    collection="_authJobs",
+    task_function="authSweepTenantUsers",
+    kinds={
+        SweepAction.REFRESH_CLAIMS: _kind(_refresh_claims),
+        SweepAction.SUSPEND: _kind(lambda job, users: _set_disabled(job, users, disabled=True)),
+        SweepAction.RESUME: _kind(lambda job, users: _set_disabled(job, users, disabled=False)),
+    },
+)

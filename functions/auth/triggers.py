@@ -5,8 +5,8 @@
   Idempotent: the sweep's job id derives from the event id (``auth.sweeps``).
 - ``auth_on_user_event`` (Pub/Sub, ``user-events``): ``user.disabled`` / ``user.reactivated``
   / ``user.deleted`` -> the Auth account and its sessions. Idempotent by nature.
-- ``auth_on_sweep_job_written`` (Firestore): the sweep job is the outbox; queues its current
-  page (task ids deduplicate).
+- ``auth_on_sweep_job_written`` (Firestore, ``tenants/{t}/_authJobs/{jobId}``): the sweep job
+  is the outbox; queues a task while the job runs unleased (task ids deduplicate).
 - ``authSweepTenantUsers`` (Cloud Tasks): works through pages under the job's lease. Task-queue
   functions are camelCase: the name becomes the queue id, which allows no underscores.
 """
@@ -18,8 +18,9 @@ from typing import Any
 from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
 
 from auth import sessions, sweeps
-from auth.models import SweepAction, SweepJob, SweepPage
+from auth.models import SweepAction
 from shared import events, logs
+from shared.sweeps import SweepJob, SweepTask
 from shared.tasks import task_handler
 
 CUSTOMER_SWEEPS = {
@@ -57,13 +58,13 @@ def auth_on_user_event(event: events.DomainEvent) -> None:
         sessions.delete_user(uid, event.tenant_id, event.id)
 
 
-@firestore_fn.on_document_written(document="tenants/{tenantId}/_jobs/{jobId}")
+@firestore_fn.on_document_written(document=sweeps.SWEEPER.document_pattern)
 def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
     after = event.data.after
     if after is None or not after.exists:
         return
     with logs.invocation("auth_on_sweep_job_written", tenantId=event.params["tenantId"]):
-        sweeps.enqueue_current_page(SweepJob.from_firestore(after.id, after.to_dict() or {}))
+        sweeps.SWEEPER.enqueue_current(SweepJob.from_firestore(after.id, after.to_dict() or {}))
 
 
 @tasks_fn.on_task_dispatched(
@@ -74,6 +75,6 @@ def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]
     timeout_sec=300,
     memory=options.MemoryOption.MB_512,
 )
-@task_handler(SweepPage)
-def authSweepTenantUsers(payload: SweepPage) -> None:
-    sweeps.run_job(payload)
+@task_handler(SweepTask)
+def authSweepTenantUsers(payload: SweepTask) -> None:
+    sweeps.SWEEPER.run(payload)

@@ -9,8 +9,9 @@ import pytest
 
 from auth import repositories as auth_repos
 from auth import sweeps
-from auth.models import SweepAction, SweepJob, SweepPage, SweepStatus
+from auth.models import SweepAction
 from shared.repository import where
+from shared.sweeps import LeaseHeld, SweepJob, SweepStatus, SweepTask
 from tests.support.callables import call
 from tests.support.emulators import eventually
 from tests.support.signup import token_claims
@@ -20,7 +21,7 @@ from tests.support.users import create_user, sign_in, unique_id
 
 def finished(tenant_id: str, job_id: str, timeout: float = 180) -> SweepJob:
     def done() -> SweepJob | None:
-        job = auth_repos.jobs(tenant_id).get(job_id)
+        job = sweeps.SWEEPER.jobs(tenant_id).get(job_id)
         return job if job is not None and job.status is SweepStatus.DONE else None
 
     return eventually(done, timeout=timeout, every=0.5)
@@ -68,16 +69,16 @@ def test_a_refresh_of_1200_users_started_twice_refreshes_each_user_exactly_once(
 
     # Started again after it finished: the same job, nothing more done.
     assert sweeps.start_sweep(tenant_id, SweepAction.REFRESH_CLAIMS, cause) == job_id
-    assert sweeps.run_job(SweepPage(tenant_id=tenant_id, job_id=job_id, page=0)) == 0
-    again = auth_repos.jobs(tenant_id).require(job_id)
+    assert sweeps.SWEEPER.run(SweepTask(tenant_id=tenant_id, job_id=job_id, page=0)) == 0
+    again = sweeps.SWEEPER.jobs(tenant_id).require(job_id)
     assert (again.scanned, again.changed) == (1200, 1200)
 
 
 def _deliver(tenant_id: str, job_ids: set[str], page: int) -> int | str:
     job_id = next(iter(job_ids))
     try:
-        return sweeps.run_job(SweepPage(tenant_id=tenant_id, job_id=job_id, page=page))
-    except sweeps.LeaseHeld:
+        return sweeps.SWEEPER.run(SweepTask(tenant_id=tenant_id, job_id=job_id, page=page))
+    except LeaseHeld:
         return "lease-held"
 
 
@@ -86,28 +87,28 @@ def test_a_job_held_by_another_worker_is_refused_and_a_finished_job_is_a_no_op()
 
     tenant_id = unique_id("tenant")
     seed_tenant(tenant_id)
-    jobs = auth_repos.jobs(tenant_id)
+    jobs = sweeps.SWEEPER.jobs(tenant_id)
     leased = SweepJob(
         id=unique_id("job"),
         tenant_id=tenant_id,
-        action=SweepAction.REFRESH_CLAIMS,
+        kind=SweepAction.REFRESH_CLAIMS,
         cause="test",
         lease_until=datetime.now(UTC) + timedelta(minutes=5),
     )
     jobs.create(leased)
-    with pytest.raises(sweeps.LeaseHeld):
-        sweeps.run_job(SweepPage(tenant_id=tenant_id, job_id=leased.id, page=0))
+    with pytest.raises(LeaseHeld):
+        sweeps.SWEEPER.run(SweepTask(tenant_id=tenant_id, job_id=leased.id, page=0))
 
     done = SweepJob(
         id=unique_id("job"),
         tenant_id=tenant_id,
-        action=SweepAction.REFRESH_CLAIMS,
+        kind=SweepAction.REFRESH_CLAIMS,
         cause="test",
         status=SweepStatus.DONE,
         page=1,
     )
     jobs.create(done)
-    assert sweeps.run_job(SweepPage(tenant_id=tenant_id, job_id=done.id, page=0)) == 0
+    assert sweeps.SWEEPER.run(SweepTask(tenant_id=tenant_id, job_id=done.id, page=0)) == 0
     assert jobs.require(done.id).scanned == 0
 
 
@@ -122,7 +123,7 @@ def test_a_products_change_by_a_platform_admin_reaches_every_users_next_token(ta
     call("customer_update", {"tenantId": tenant_id, "products": ["core"]}, platform_admin)
 
     def refreshed() -> SweepJob | None:
-        page = auth_repos.jobs(tenant_id).query(where("action", "==", SweepAction.REFRESH_CLAIMS))
+        page = sweeps.SWEEPER.jobs(tenant_id).query(where("kind", "==", SweepAction.REFRESH_CLAIMS))
         done = [j for j in page.items if j.status is SweepStatus.DONE]
         return done[0] if done else None
 
