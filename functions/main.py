@@ -56,6 +56,17 @@ from example.triggers import (  # noqa: E402
     example_on_task_written,
     exampleSendDueReminder,
 )
+from user.api import (  # noqa: E402
+    user_accept_terms,
+    user_admin_update,
+    user_get_preferences,
+    user_get_profile,
+    user_grant_roles,
+    user_list,
+    user_list_terms_pending,
+    user_update_preferences,
+    user_update_profile,
+)
 
 __all__ = [
     "authSweepTenantUsers",
@@ -96,4 +107,13 @@ __all__ = [
     "example_list_projects",
     "example_on_task_written",
     "example_update_project",
+    "user_accept_terms",
+    "user_admin_update",
+    "user_get_preferences",
+    "user_get_profile",
+    "user_grant_roles",
+    "user_list",
+    "user_list_terms_pending",
+    "user_update_preferences",
+    "user_update_profile",
 ]

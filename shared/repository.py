@@ -41,6 +41,8 @@ def utcnow() -> datetime:
 
 
 _INEQUALITIES = frozenset({"<", "<=", ">", ">=", "!=", "not-in"})
+_CLIENT_OPS = {"array-contains": "array_contains", "array-contains-any": "array_contains_any"}
+"""The Python client spells these two with underscores (``not-in`` keeps its hyphen)."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,9 @@ class CollectionRepository(Generic[T]):
         query: Any = self.collection
         for f in filters:
             query = query.where(
-                filter=FieldFilter(self._field(f.field), f.op, to_firestore_value(f.value))
+                filter=FieldFilter(
+                    self._field(f.field), _CLIENT_OPS.get(f.op, f.op), to_firestore_value(f.value)
+                )
             )
         for order in order_by:
             query = query.order_by(self._field(order.field), direction=_direction(order.direction))

@@ -1,0 +1,154 @@
+"""Requests and answers of the user service's callables, and the values a profile write may carry.
+
+Profiles travel as plain dicts on the way out: what a caller sees is filtered field by field by
+``static/user_attributes.yaml`` (``user.attributes``), so no fixed answer model fits them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from shared.models import Model, RequestModel
+from user.models import NOTIFICATION_ID, PostalAddress
+
+USER_ID = Field(min_length=1, max_length=128, pattern=r"^[^/]+$", description="A Firebase uid.")
+TENANT_ID = Field(default=None, description="Only platform admins name a tenant.")
+ROLE_NAME = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+TERMS_VERSION = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
+
+
+class ProfileChanges(RequestModel):
+    """Every profile field a write may ever carry, with its value rules. Which of them a caller
+    may set is the attribute config's business; a protected field is not even here."""
+
+    display_name: str | None = Field(default=None, max_length=120)
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{3,32}$")
+    photo_url: str | None = Field(default=None, max_length=2048, pattern=r"^https://\S+$")
+    address: PostalAddress | None = None
+    about: str | None = Field(default=None, max_length=2000)
+    pronouns: str | None = Field(default=None, max_length=40)
+    locale: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    department_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[^/]+$"
+    )
+    location_id: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"^[^/]+$")
+    company_role: str | None = Field(default=None, max_length=100)
+    type: Literal["consumer", "business"] | None = Field(
+        default=None, description="Admins move a user between consumer and business."
+    )
+
+
+EDITABLE_FIELDS = frozenset(
+    info.alias or name for name, info in ProfileChanges.model_fields.items()
+)
+"""The camelCase names of every field a profile write may name at all."""
+
+
+# -- profiles ---------------------------------------------------------------------------------
+class GetProfile(RequestModel):
+    user_id: str | None = Field(
+        default=None, min_length=1, max_length=128, description="Another user (admins)."
+    )
+    tenant_id: str | None = TENANT_ID
+
+
+class UpdateProfile(RequestModel):
+    changes: dict[str, Any] = Field(
+        min_length=1, description="camelCase field -> new value (null clears an optional field)."
+    )
+    tenant_id: str | None = TENANT_ID
+
+
+class AdminUpdate(RequestModel):
+    user_id: str = USER_ID
+    changes: dict[str, Any] = Field(min_length=1)
+    tenant_id: str | None = TENANT_ID
+
+
+class ListUsers(RequestModel):
+    role: ROLE_NAME | None = None
+    type: Literal["consumer", "business"] | None = None
+    disabled: bool | None = None
+    name_prefix: str | None = Field(default=None, min_length=1, max_length=100)
+    email_prefix: str | None = Field(default=None, min_length=1, max_length=254)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+    tenant_id: str | None = TENANT_ID
+
+
+class ProfileAnswer(Model):
+    profile: dict[str, Any] = Field(description="Only the fields the caller may read.")
+
+
+class UserPage(Model):
+    users: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
+# -- roles ------------------------------------------------------------------------------------
+class GrantRoles(RequestModel):
+    user_id: str = USER_ID
+    roles: list[ROLE_NAME] = Field(max_length=20, description="The user's roles from now on.")
+    tenant_id: str | None = TENANT_ID
+
+
+class RolesAnswer(Model):
+    user_id: str
+    roles: list[str]
+
+
+# -- terms ------------------------------------------------------------------------------------
+class AcceptTerms(RequestModel):
+    version: str = Field(pattern=TERMS_VERSION)
+    tenant_id: str | None = TENANT_ID
+
+
+class TermsAnswer(Model):
+    version: str
+    accepted_at: datetime
+    first: bool = Field(description="True for the user's first acceptance ever.")
+
+
+class ListTermsPending(RequestModel):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+    tenant_id: str | None = TENANT_ID
+
+
+class TermsPendingPage(Model):
+    current_version: str
+    users: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
+# -- preferences ------------------------------------------------------------------------------
+NotificationId = Annotated[str, StringConstraints(pattern=NOTIFICATION_ID)]
+
+
+class ChannelChoicesChange(RequestModel):
+    """Channels are a closed set: an unknown one is refused, naming it. ``null`` drops the
+    choice (the notification's default applies again)."""
+
+    email: bool | None = None
+    push: bool | None = None
+    in_app: bool | None = None
+    slack: bool | None = None
+    teams: bool | None = None
+
+
+class UpdatePreferences(RequestModel):
+    notifications: dict[NotificationId, ChannelChoicesChange] = Field(min_length=1, max_length=100)
+    tenant_id: str | None = TENANT_ID
+
+
+class GetPreferences(RequestModel):
+    tenant_id: str | None = TENANT_ID
+
+
+class PreferencesAnswer(Model):
+    notifications: dict[str, dict[str, bool]]

@@ -1,0 +1,146 @@
+"""Attribute-level permissions on profiles: which fields a caller reads and changes.
+
+Declared in ``static/user_attributes.yaml`` (data, not code) and validated once per process by
+:class:`AttributeConfig`: a config that lets anyone write a protected field is refused at load,
+so a mistake in the file stops the service instead of opening a hole. Field names are the
+camelCase names of the wire and of Firestore.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.errors import InvalidArgument
+from shared.settings import get_settings
+from user.api_models import EDITABLE_FIELDS
+from user.models import UserProfile, UserType
+
+CONFIG_FILE = "user_attributes.yaml"
+BASELINE_PROTECTED = frozenset(
+    {
+        "id",
+        "tenantId",
+        "email",
+        "roles",
+        "disabled",
+        "disabledBy",
+        "disabledAt",
+        "deidentified",
+        "deidentifiedAt",
+        "jwtUpdatedAt",
+        "termsVersion",
+        "termsAcceptedAt",
+        "createdAt",
+        "updatedAt",
+        "version",
+    }
+)
+"""Protected whatever the file says: a config that leaves one out is refused."""
+ALWAYS_READ = frozenset({"id", "tenantId", "email"})
+"""Every read list must include these (a profile answer always names whom it is about)."""
+
+
+def profile_fields() -> frozenset[str]:
+    """The camelCase names of every profile field."""
+    return frozenset(info.alias or name for name, info in UserProfile.model_fields.items())
+
+
+class FieldAccess(BaseModel):
+    """The fields one kind of caller reads and changes on one kind of profile."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    read: frozenset[str]
+    write: frozenset[str] = frozenset()
+
+
+class AttributeConfig(BaseModel):
+    """The whole of ``static/user_attributes.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    protected: frozenset[str]
+    self_protected: frozenset[str] = Field(default=frozenset(), alias="selfProtected")
+    own: dict[UserType, FieldAccess] = Field(alias="self")
+    others: dict[UserType, FieldAccess]
+
+    @model_validator(mode="after")
+    def _safe(self) -> AttributeConfig:
+        known = profile_fields()
+        missing_types = [t.value for t in UserType if t not in self.own or t not in self.others]
+        if missing_types:
+            raise ValueError(f"every user type needs self and others entries: {missing_types}")
+        if not self.protected >= BASELINE_PROTECTED:
+            raise ValueError(
+                f"protected must include {sorted(BASELINE_PROTECTED - self.protected)}"
+            )
+        lists = [("protected", self.protected), ("selfProtected", self.self_protected)]
+        for section, entries in (("self", self.own), ("others", self.others)):
+            for user_type, access in entries.items():
+                lists += [
+                    (f"{section}.{user_type.value}.read", access.read),
+                    (f"{section}.{user_type.value}.write", access.write),
+                ]
+                if not access.read >= ALWAYS_READ:
+                    raise ValueError(
+                        f"{section}.{user_type.value}.read must include id, tenantId, email"
+                    )
+                forbidden = access.write & (
+                    self.protected | (self.self_protected if section == "self" else frozenset())
+                )
+                if forbidden:
+                    raise ValueError(
+                        f"{section}.{user_type.value}.write names protected fields: "
+                        f"{sorted(forbidden)}"
+                    )
+                not_editable = access.write - EDITABLE_FIELDS
+                if not_editable:
+                    raise ValueError(
+                        f"{section}.{user_type.value}.write names fields no write may carry: "
+                        f"{sorted(not_editable)}"
+                    )
+        for name, fields in lists:
+            unknown = fields - known
+            if unknown:
+                raise ValueError(f"{name} names unknown profile fields: {sorted(unknown)}")
+        return self
+
+    def access(self, *, own: bool, profile_type: UserType) -> FieldAccess:
+        """The lists for the caller's own profile, or for another user's of that type."""
+        return (self.own if own else self.others)[profile_type]
+
+
+def parse_config(data: Mapping[str, Any]) -> AttributeConfig:
+    """Validate a config (``ValueError`` / ``ValidationError`` when it is unsafe or malformed)."""
+    return AttributeConfig.model_validate(data)
+
+
+@functools.cache
+def attribute_config() -> AttributeConfig:
+    """The service's config, read and validated once per process on first use."""
+    import yaml
+
+    with open(get_settings().static_dir / CONFIG_FILE, encoding="utf-8") as handle:
+        return parse_config(yaml.safe_load(handle))
+
+
+def visible(profile: UserProfile, access: FieldAccess) -> dict[str, Any]:
+    """The profile's wire form with only the readable fields."""
+    return {key: value for key, value in profile.to_wire().items() if key in access.read}
+
+
+def check_writable(changes: Iterable[str], access: FieldAccess, *, prefix: str = "changes") -> None:
+    """Refuse, naming every field, a write that touches a field outside ``access.write``."""
+    refused = [name for name in changes if name not in access.write]
+    if refused:
+        raise InvalidArgument(
+            f"Fields you may not change: {', '.join(refused)}",
+            type="profile/field-not-writable",
+            fields=[
+                {"field": f"{prefix}.{name}", "message": "not writable by you"} for name in refused
+            ],
+        )

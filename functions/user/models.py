@@ -1,0 +1,168 @@
+"""The user profile and its parts, shared by every module of the user service.
+
+``tenants/{tenantId}/users/{uid}``: the id is the Firebase Auth uid. The auth service creates
+the first profile at sign-up (``auth.signup``) and stamps ``jwtUpdatedAt`` and the session state;
+everything else is the user service's. Which fields a caller may read or change is declared in
+``static/user_attributes.yaml`` (``user.attributes``), not here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import Field
+
+from shared.models import Document, Model
+
+DEIDENTIFIED_NAME = "Deleted user"
+
+
+class UserType(StrEnum):
+    CONSUMER = "consumer"
+    BUSINESS = "business"  # works for the tenant: department, location, company role
+    PLATFORM_ADMIN = "platform-admin"  # operates the platform; never listed to tenants
+
+
+class PostalAddress(Model):
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    region: str | None = Field(default=None, max_length=100)
+    country: str = Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2.")
+
+
+class UserProfile(Document):
+    """A user of a tenant."""
+
+    tenant_id: str
+    email: str | None = None
+    type: UserType = UserType.BUSINESS
+    roles: list[str] = Field(default_factory=list)
+    # personal: removed by de-identification
+    display_name: str = ""
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    photo_url: str | None = None
+    address: PostalAddress | None = None
+    about: str | None = None
+    pronouns: str | None = None
+    # about the person's place in the tenant (business users)
+    locale: str | None = None
+    department_id: str | None = None
+    location_id: str | None = None
+    company_role: str | None = None
+    # lifecycle: written by functions only
+    disabled: bool = False
+    disabled_by: str | None = Field(
+        default=None, description="`tenant` (the tenant's deactivation) or the admin's uid."
+    )
+    disabled_at: datetime | None = None
+    deidentify_at: datetime | None = Field(
+        default=None,
+        description="When a deactivated consumer's personal data goes (the tenant's retention).",
+    )
+    deidentified: bool = False
+    deidentified_at: datetime | None = None
+    jwt_updated_at: datetime | None = Field(
+        default=None, description="When the claims last changed: clients refresh their token."
+    )
+    terms_version: str | None = Field(default=None, description="The last accepted version.")
+    terms_accepted_at: datetime | None = None
+    # search: lower-cased copies kept by every write that changes the source fields
+    # (``search_fields``), for prefix queries in ``user_list``
+    search_name: str | None = Field(default=None, description="Lower-cased display name.")
+    search_email: str | None = Field(default=None, description="Lower-cased email.")
+
+
+PERSONAL_FIELDS = (
+    "email",
+    "display_name",
+    "first_name",
+    "last_name",
+    "phone",
+    "photo_url",
+    "address",
+    "about",
+    "pronouns",
+)
+"""What de-identification removes (``display_name`` becomes :data:`DEIDENTIFIED_NAME`)."""
+
+
+def search_fields(profile: UserProfile) -> dict[str, str | None]:
+    """The ``search_name`` and ``search_email`` a profile should carry: the display name (else
+    first and last name) and the email, lower-cased and trimmed; None when empty. Every write
+    that changes a name or the email sets them too (de-identification included)."""
+    name = profile.display_name or " ".join(
+        part for part in (profile.first_name, profile.last_name) if part
+    )
+    return {
+        "search_name": " ".join(name.lower().split()) or None,
+        "search_email": (profile.email or "").strip().lower() or None,
+    }
+
+
+# -- a user's terms history and notification preferences (user.terms, user.preferences) -------
+class TermsAcceptance(Document):
+    """``tenants/{tenantId}/users/{uid}/termsAcceptances/{version}``: one per accepted version
+    (the id is the version, so accepting it again records nothing new)."""
+
+    tenant_id: str
+    user_id: str
+    terms_version: str
+    accepted_at: datetime
+    first: bool = Field(default=False, description="The user's first acceptance ever.")
+    announced_at: datetime | None = Field(
+        default=None, description="When `user.first_terms_accepted` was published (first only)."
+    )
+
+
+class ChannelChoices(Model):
+    """One notification's opt-ins per channel; an absent channel follows the notification's
+    default (``static/`` definitions of the notifications service)."""
+
+    email: bool | None = None
+    push: bool | None = None
+    in_app: bool | None = None
+    slack: bool | None = None
+    teams: bool | None = None
+
+
+NOTIFICATION_ID = r"^[a-z0-9_.-]{1,100}$"
+_PREFERENCE_STAMPS = ("tenantId", "userId", "createdAt", "updatedAt")
+
+
+class NotificationPreferences(Document):
+    """``tenants/{tenantId}/users/{uid}/preferences/notifications``: stored as
+    ``{notificationId: {email, push, inApp, slack, teams}}`` beside ``tenantId``, ``userId`` and
+    the timestamps (camelCase keys, so no notification id can collide with them)."""
+
+    tenant_id: str
+    user_id: str
+    notifications: dict[str, ChannelChoices] = Field(default_factory=dict)
+
+    def to_firestore(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            notification: choices.model_dump(by_alias=True, exclude_none=True)
+            for notification, choices in self.notifications.items()
+        }
+        data.update(
+            tenantId=self.tenant_id,
+            userId=self.user_id,
+            createdAt=self.created_at,
+            updatedAt=self.updated_at,
+        )
+        return data
+
+    @classmethod
+    def from_firestore(cls, doc_id: str, data: dict[str, Any]) -> Self:
+        notifications = {
+            key: value
+            for key, value in data.items()
+            if key not in _PREFERENCE_STAMPS and isinstance(value, dict)
+        }
+        stamps = {key: data.get(key) for key in _PREFERENCE_STAMPS}
+        return cls.model_validate({**stamps, "id": doc_id, "notifications": notifications})

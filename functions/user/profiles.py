@@ -1,0 +1,116 @@
+"""Reading and changing profiles within the attribute permissions (``user.attributes``).
+
+A caller reads and writes their own profile by the ``self`` lists of their type; tenant admins
+read and write other users' profiles of their tenant by the ``others`` lists of that user's
+type. A platform-admin profile is not found by anyone but its owner and platform admins.
+A write is checked field by field before anything is written: one field outside the caller's
+list refuses the whole write.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from shared.auth_context import AuthContext
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound, field_name
+from shared.transactions import run_transaction
+from user import repositories as repos
+from user.api_models import ProfileChanges
+from user.attributes import FieldAccess, attribute_config, check_writable, visible
+from user.models import UserProfile, UserType, search_fields
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Transaction
+
+READ_OTHERS = "users.read"
+NOT_NULL = ("display_name", "type")
+"""Fields a profile always has: a write may change them but not clear them."""
+
+
+def access_for(ctx: AuthContext, profile: UserProfile) -> FieldAccess:
+    """The caller's lists for this profile: ``self`` for their own, else ``others``."""
+    return attribute_config().access(own=profile.id == ctx.uid, profile_type=profile.type)
+
+
+def require_reachable(
+    ctx: AuthContext, tenant_id: str, user_id: str, *, transaction: Transaction | None = None
+) -> UserProfile:
+    """The profile, or ``not-found``, also for a platform-admin profile the caller may not see
+    (tenants never learn that one exists)."""
+    profile = repos.profiles(tenant_id).get(user_id, transaction=transaction)
+    if profile is None or (
+        profile.type is UserType.PLATFORM_ADMIN and profile.id != ctx.uid and not ctx.platform_admin
+    ):
+        raise NotFound(f"User {user_id} not found", type="user/not-found", id=user_id)
+    return profile
+
+
+def get_profile(ctx: AuthContext, tenant_id: str, user_id: str | None) -> dict[str, Any]:
+    """The caller's profile, or (with ``users.read``) another user's: readable fields only."""
+    target = user_id or ctx.uid
+    if target != ctx.uid:
+        ctx.require(READ_OTHERS)
+    profile = require_reachable(ctx, tenant_id, target)
+    return visible(profile, access_for(ctx, profile))
+
+
+def update_profile(
+    ctx: AuthContext, tenant_id: str, user_id: str, raw_changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply ``raw_changes`` (camelCase field -> value) to a profile in one transaction.
+
+    The fields are checked against the caller's write list for that profile, then the values
+    validated; either refusal writes nothing. The search fields follow the names, and
+    ``version`` counts the writes. Answers the profile as the caller may read it.
+    """
+    repo = repos.profiles(tenant_id)
+
+    def work(txn: Transaction) -> UserProfile:
+        profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
+        own = profile.id == ctx.uid
+        check_writable(raw_changes, access_for(ctx, profile))
+        if profile.deidentified:
+            raise FailedPrecondition("The user was de-identified", type="user/deidentified")
+        if own and profile.disabled:
+            raise FailedPrecondition("The account is disabled", type="user/disabled")
+        values = parse_changes(raw_changes)
+        merged = UserProfile.model_validate({**profile.model_dump(), **values})
+        derived = {k: v for k, v in search_fields(merged).items() if getattr(profile, k) != v}
+        update = {**values, **derived, "version": (profile.version or 0) + 1}
+        repo.update(profile.id, update, writer=txn)
+        return merged.model_copy(update={**derived, "version": update["version"]})
+
+    updated = run_transaction(work)
+    return visible(updated, access_for(ctx, updated))
+
+
+def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
+    """The validated values by model field name (nested values stay models, so they are stored
+    under their camelCase names); ``invalid-argument`` naming each bad ``changes.<field>``."""
+    try:
+        parsed = ProfileChanges.model_validate(raw_changes)
+    except ValidationError as error:
+        fields = [
+            {"field": field_name(("changes", *item["loc"])), "message": item["msg"]}
+            for item in error.errors()
+        ]
+        names = ", ".join(dict.fromkeys(f["field"] for f in fields))
+        raise InvalidArgument(f"Invalid request: {names}", fields=fields) from error
+    values = {name: getattr(parsed, name) for name in parsed.model_fields_set}
+    cleared = [name for name in NOT_NULL if name in values and values[name] is None]
+    if cleared:
+        raise InvalidArgument(
+            "These fields cannot be cleared",
+            fields=[
+                {
+                    "field": f"changes.{ProfileChanges.model_fields[name].alias}",
+                    "message": "cannot be null",
+                }
+                for name in cleared
+            ],
+        )
+    if "type" in values:
+        values["type"] = UserType(values["type"])
+    return values

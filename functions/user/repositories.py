@@ -1,0 +1,31 @@
+"""Where the user service's documents live (paths come from shared.paths only)."""
+
+from __future__ import annotations
+
+from shared import paths
+from shared.repository import CollectionRepository, SubcollectionRepository
+from user.models import NotificationPreferences, TermsAcceptance, UserProfile
+
+USERS = "users"
+TERMS_ACCEPTANCES = "termsAcceptances"
+PREFERENCES = "preferences"
+NOTIFICATION_PREFERENCES = "notifications"
+
+
+def profiles(tenant_id: str) -> CollectionRepository[UserProfile]:
+    """``tenants/{tenantId}/users``: one profile per Firebase Auth uid."""
+    return CollectionRepository(UserProfile, paths.tenant_collection(tenant_id, USERS))
+
+
+def terms_acceptances(tenant_id: str, uid: str) -> SubcollectionRepository[TermsAcceptance]:
+    """``tenants/{tenantId}/users/{uid}/termsAcceptances``: the user's terms history."""
+    return SubcollectionRepository(
+        TermsAcceptance, paths.tenant_collection(tenant_id, USERS).document(uid), TERMS_ACCEPTANCES
+    )
+
+
+def preferences(tenant_id: str, uid: str) -> SubcollectionRepository[NotificationPreferences]:
+    """``tenants/{tenantId}/users/{uid}/preferences``: one document, ``notifications``
+    (:data:`NOTIFICATION_PREFERENCES`), read by the notifications service."""
+    parent = paths.tenant_collection(tenant_id, USERS).document(uid)
+    return SubcollectionRepository(NotificationPreferences, parent, PREFERENCES)
