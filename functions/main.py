@@ -67,6 +67,21 @@ from user.api import (  # noqa: E402
     user_update_preferences,
     user_update_profile,
 )
+from user.api_lifecycle import (  # noqa: E402
+    user_bulk_deactivate,
+    user_bulk_reactivate,
+    user_deactivate,
+    user_get_bulk_job,
+    user_reactivate,
+)
+from user.triggers import (  # noqa: E402
+    user_deidentify_due,
+    user_on_customer_event,
+    user_on_profile_written,
+    user_on_sweep_job_written,
+    userDeidentify,
+    userSweepTenantUsers,
+)
 
 __all__ = [
     "authSweepTenantUsers",
@@ -107,13 +122,24 @@ __all__ = [
     "example_list_projects",
     "example_on_task_written",
     "example_update_project",
+    "userDeidentify",
+    "userSweepTenantUsers",
     "user_accept_terms",
     "user_admin_update",
+    "user_bulk_deactivate",
+    "user_bulk_reactivate",
+    "user_deactivate",
+    "user_deidentify_due",
+    "user_get_bulk_job",
     "user_get_preferences",
     "user_get_profile",
     "user_grant_roles",
     "user_list",
     "user_list_terms_pending",
+    "user_on_customer_event",
+    "user_on_profile_written",
+    "user_on_sweep_job_written",
+    "user_reactivate",
     "user_update_preferences",
     "user_update_profile",
 ]

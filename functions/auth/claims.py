@@ -50,3 +50,16 @@ def set_user_claims(
     repos.profiles(tenant_id).update(uid, {"jwt_updated_at": datetime.now(UTC)})
     events.publish([claims_set_event(tenant_id, [uid], subject_id=uid)])
     return token_claims
+
+
+def refresh_user_claims(uid: str, tenant_id: str) -> dict[str, Any] | None:
+    """Set the claims a user's profile and tenant call for now (after a role change); None when
+    the profile or tenant is gone. Reading both fresh makes a re-delivered or out-of-order event
+    harmless: it always sets the current claims."""
+    from customer import repositories as customer_repos
+
+    profile = repos.profiles(tenant_id).get(uid)
+    tenant = customer_repos.tenants().get(tenant_id)
+    if profile is None or tenant is None:
+        return None
+    return set_user_claims(uid, tenant_id, profile.roles, tenant.products)

@@ -33,8 +33,6 @@ class SweepAction(StrEnum):
     """The kinds of the auth service's sweeps over a tenant's users (``auth.sweeps``)."""
 
     REFRESH_CLAIMS = "refresh-claims"  # a tenant's products (or a role's meaning) changed
-    SUSPEND = "suspend"  # the tenant was deactivated: disable users, revoke sessions
-    RESUME = "resume"  # the tenant was reactivated: re-enable the users its deactivation disabled
 
 
 class ActionLinkRequest(RequestModel):

@@ -1,10 +1,9 @@
-"""The auth service's sweeps over every user of a tenant (machinery: ``shared.sweeps``).
+"""The auth service's sweep over every user of a tenant (machinery: ``shared.sweeps``).
 
-- ``refresh-claims``: a tenant's products changed: each user's claims from their roles and the
-  tenant's products; users whose claims already match are skipped (idempotent: the same claims).
-- ``suspend``: the tenant was deactivated: disable each active account and revoke its refresh
-  tokens in one Admin SDK call; the profile says ``disabledBy: "tenant"``.
-- ``resume``: the tenant was reactivated: re-enable only the users the suspension disabled.
+``refresh-claims``: a tenant's products changed, so each user's claims are set from their roles
+and the tenant's products; users whose claims already match are skipped (idempotent: the same
+claims). A tenant's deactivation needs no sweep here: the user service deactivates each user,
+and ``user.disabled`` reaches :mod:`auth.sessions` per user.
 
 Jobs live in ``tenants/{tenantId}/_authJobs``; ``authSweepTenantUsers`` runs them.
 """
@@ -12,7 +11,6 @@ Jobs live in ``tenants/{tenantId}/_authJobs``; ``authSweepTenantUsers`` runs the
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -32,7 +30,6 @@ AUTH_CONCURRENCY = 8
 CHUNK = 100
 """Users per Admin SDK read of current claims; stamps of one chunk are written while the next
 chunk's claims are set."""
-SUSPENDED_BY_TENANT = "tenant"
 
 _log = logs.get_logger("auth.sweeps")
 
@@ -109,36 +106,6 @@ def _refresh_claims(job: SweepJob, users: list[Profile]) -> int:
     return len(refreshed)
 
 
-def _set_disabled(job: SweepJob, users: list[Profile], *, disabled: bool) -> int:
-    """Suspend: disable active users and revoke their sessions, marking them as disabled by the
-    tenant. Resume: re-enable only the users the tenant's deactivation disabled."""
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    if disabled:
-        targets = [u for u in users if not u.disabled]
-    else:
-        targets = [u for u in users if u.disabled and u.disabled_by == SUSPENDED_BY_TENANT]
-
-    def apply(user: Profile) -> bool:
-        changes: dict[str, Any] = {"disabled": disabled}
-        if disabled:
-            changes["valid_since"] = int(time.time())  # revokes every refresh token
-        try:
-            auth.update_user(user.id, app=admin_app(), **changes)
-        except auth.UserNotFoundError:
-            _log.warning("profile without an Auth account", extra={"fields": {"uid": user.id}})
-        return True
-
-    changed = _in_parallel(apply, targets)
-    repos.profiles(job.tenant_id).update_many(
-        (u.id, {"disabled": disabled, "disabled_by": SUSPENDED_BY_TENANT if disabled else None})
-        for u in changed
-    )
-    return len(changed)
-
-
 def _kind(process: Callable[[SweepJob, list[Profile]], int]) -> SweepKind[Profile]:
     return SweepKind(read_page=_profiles_page, process=process)
 
@@ -148,7 +115,5 @@ SWEEPER = Sweeper(
     task_function="authSweepTenantUsers",
     kinds={
         SweepAction.REFRESH_CLAIMS: _kind(_refresh_claims),
-        SweepAction.SUSPEND: _kind(lambda job, users: _set_disabled(job, users, disabled=True)),
-        SweepAction.RESUME: _kind(lambda job, users: _set_disabled(job, users, disabled=False)),
     },
 )

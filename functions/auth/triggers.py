@@ -1,10 +1,10 @@
 """Background functions of the auth service.
 
 - ``auth_on_customer_event`` (Pub/Sub, ``customer-events``): a tenant's products changed ->
-  refresh every user's claims; deactivated -> suspend its users; reactivated -> resume them.
-  Idempotent: the sweep's job id derives from the event id (``auth.sweeps``).
-- ``auth_on_user_event`` (Pub/Sub, ``user-events``): ``user.disabled`` / ``user.reactivated``
-  / ``user.deleted`` -> the Auth account and its sessions. Idempotent by nature.
+  refresh every user's claims. Idempotent: the sweep's job id derives from the event id.
+- ``auth_on_user_event`` (Pub/Sub, ``user-events``): roles changed -> that user's claims;
+  ``user.disabled`` / ``user.reactivated`` / ``user.deleted`` / ``user.deidentified`` -> the
+  Auth account and its sessions. Idempotent by nature.
 - ``auth_on_sweep_job_written`` (Firestore, ``tenants/{t}/_authJobs/{jobId}``): the sweep job
   is the outbox; queues a task while the job runs unleased (task ids deduplicate).
 - ``authSweepTenantUsers`` (Cloud Tasks): works through pages under the job's lease. Task-queue
@@ -17,44 +17,44 @@ from typing import Any
 
 from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
 
-from auth import sessions, sweeps
+from auth import claims, sessions, sweeps
 from auth.models import SweepAction
 from shared import events, logs
 from shared.sweeps import SweepJob, SweepTask
 from shared.tasks import task_handler
 
-CUSTOMER_SWEEPS = {
-    "customer.deactivated": SweepAction.SUSPEND,
-    "customer.reactivated": SweepAction.RESUME,
-}
-
 
 @pubsub_fn.on_message_published(topic="customer-events", retry=True)
-@events.event_listener(
-    "auth_on_customer_event",
-    types=["customer.updated", "customer.deactivated", "customer.reactivated"],
-)
+@events.event_listener("auth_on_customer_event", types=["customer.updated"])
 def auth_on_customer_event(event: events.DomainEvent) -> None:
-    if event.tenant_id is None:
-        return
-    if event.type == "customer.updated":
-        if "products" in event.data.get("changedFields", []):
-            sweeps.start_sweep(event.tenant_id, SweepAction.REFRESH_CLAIMS, event.id)
-        return
-    sweeps.start_sweep(event.tenant_id, CUSTOMER_SWEEPS[event.type], event.id)
+    """Products changed: refresh every user's claims (the job id derives from the event id)."""
+    if event.tenant_id is not None and "products" in event.data.get("changedFields", []):
+        sweeps.start_sweep(event.tenant_id, SweepAction.REFRESH_CLAIMS, event.id)
 
 
 @pubsub_fn.on_message_published(topic="user-events", retry=True)
 @events.event_listener(
-    "auth_on_user_event", types=["user.disabled", "user.reactivated", "user.deleted"]
+    "auth_on_user_event",
+    types=[
+        "user.updated",
+        "user.disabled",
+        "user.reactivated",
+        "user.deleted",
+        "user.deidentified",
+    ],
 )
 def auth_on_user_event(event: events.DomainEvent) -> None:
+    """Each branch is idempotent: the same claims set again, a disabled account disabled again,
+    a deleted account deleted again (``auth.user_deleted`` keeps its event id)."""
     uid = event.subject_id
-    if event.type == "user.disabled":
+    if event.type == "user.updated":
+        if event.tenant_id is not None and "roles" in event.data.get("changedFields", []):
+            claims.refresh_user_claims(uid, event.tenant_id)
+    elif event.type == "user.disabled":
         sessions.disable_user(uid)
     elif event.type == "user.reactivated":
         sessions.enable_user(uid)
-    else:
+    else:  # deleted, or de-identified: the account holds an email and goes too
         sessions.delete_user(uid, event.tenant_id, event.id)
 
 

@@ -53,6 +53,13 @@ class Branding(Model):
 class TenantSettings(Model):
     session_length_hours: int = Field(default=24 * 14, ge=1, le=24 * 90)
     branding: Branding = Field(default_factory=Branding)
+    deidentify_after_days: int = Field(
+        default=90,
+        ge=0,
+        le=3650,
+        description="How long a deactivated consumer's personal data is kept (0: removed at "
+        "once, as the GDPR's right to erasure may ask).",
+    )
 
 
 class RegistrationSettings(Model):

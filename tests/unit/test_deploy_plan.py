@@ -77,7 +77,10 @@ def test_every_exposed_function_is_deployed_exactly_once_with_the_trigger_it_dec
 
 
 # Functions that declare their own sizing (every other one gets firebase-tools' defaults).
-DECLARED_SIZING = {"authSweepTenantUsers": ("--memory=512Mi", "--timeout=300s")}
+DECLARED_SIZING = {
+    "authSweepTenantUsers": ("--memory=512Mi", "--timeout=300s"),
+    "userSweepTenantUsers": ("--memory=512Mi", "--timeout=300s"),
+}
 
 
 def test_every_deploy_is_gen2_with_explicit_cpu_memory_concurrency_timeout_and_env(plan):

@@ -1,0 +1,155 @@
+"""Deactivating and reactivating users: one at a time, or every user of a tenant in a sweep.
+
+A deactivation writes ``disabled``, who did it and when, and, for consumers, when their
+personal data goes (``deidentifyAt``, from the tenant's retention setting). The profile's
+trigger then emits ``user.disabled``, on which the auth service disables the account and
+revokes its sessions. Reactivation clears all of it, which also cancels a pending
+de-identification. Bulk runs are ``shared.sweeps`` jobs (``tenants/{t}/_userJobs``); a tenant's
+own deactivation runs the same sweep with ``disabledBy: "tenant"``, and its reactivation
+re-enables only those users.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from customer import repositories as customer_repos
+from shared.auth_context import AuthContext
+from shared.errors import FailedPrecondition, PermissionDenied
+from shared.repository import Page
+from shared.sweeps import Sweeper, SweepJob, SweepKind
+from shared.transactions import run_transaction
+from user import repositories as repos
+from user.models import UserProfile, UserType
+
+DISABLED_BY_TENANT = "tenant"
+DEACTIVATE, REACTIVATE = "deactivate", "reactivate"
+PAGE_SIZE = 500
+
+
+def retention(tenant_id: str) -> timedelta:
+    """How long the tenant keeps a deactivated consumer's personal data."""
+    tenant = customer_repos.tenants().get(tenant_id)
+    days = tenant.settings.deidentify_after_days if tenant is not None else 90
+    return timedelta(days=days)
+
+
+def disable_changes(
+    profile: UserProfile, by: str, now: datetime, keep: timedelta
+) -> dict[str, Any]:
+    """The fields a deactivation writes (``deidentifyAt`` for consumers only)."""
+    changes: dict[str, Any] = {"disabled": True, "disabled_by": by, "disabled_at": now}
+    if profile.type is UserType.CONSUMER:
+        changes["deidentify_at"] = now + keep
+    return changes
+
+
+ENABLE_CHANGES: dict[str, Any] = {
+    "disabled": False,
+    "disabled_by": None,
+    "disabled_at": None,
+    "deidentify_at": None,
+}
+
+
+def _check_target(ctx: AuthContext, profile: UserProfile) -> None:
+    if profile.id == ctx.uid:
+        raise PermissionDenied("Nobody deactivates their own account", type="users/self")
+    if profile.type is UserType.PLATFORM_ADMIN and not ctx.platform_admin:
+        raise PermissionDenied(
+            "Platform admins are managed by the platform", type="users/protected"
+        )
+
+
+def deactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
+    """Deactivate one user; deactivating a deactivated user changes nothing."""
+    profiles = repos.profiles(tenant_id)
+    keep = retention(tenant_id)
+
+    def work(txn: Any) -> UserProfile:
+        profile = profiles.require(user_id, transaction=txn)
+        _check_target(ctx, profile)
+        if profile.disabled:
+            return profile
+        changes = disable_changes(profile, ctx.uid, datetime.now(UTC), keep)
+        profiles.update(user_id, changes, writer=txn)
+        return profile.model_copy(update=changes)
+
+    return run_transaction(work)
+
+
+def reactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
+    """Reactivate one user (cancelling a pending de-identification); a de-identified user
+    cannot come back (``users/deidentified``)."""
+    profiles = repos.profiles(tenant_id)
+
+    def work(txn: Any) -> UserProfile:
+        profile = profiles.require(user_id, transaction=txn)
+        _check_target(ctx, profile)
+        if profile.deidentified:
+            raise FailedPrecondition("The user was de-identified", type="users/deidentified")
+        if not profile.disabled:
+            return profile
+        profiles.update(user_id, ENABLE_CHANGES, writer=txn)
+        return profile.model_copy(update=ENABLE_CHANGES)
+
+    return run_transaction(work)
+
+
+# -- bulk: every user of a tenant -------------------------------------------------------------
+def _page(job: SweepJob, cursor: str | None) -> Page[UserProfile]:
+    return repos.profiles(job.tenant_id).query(limit=PAGE_SIZE, cursor=cursor)
+
+
+def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    """Set semantics: users already disabled, platform admins and the one who asked are left
+    alone, so a second pass changes nothing."""
+    by, spared = str(job.params.get("by", "")), job.params.get("exceptUserId")
+    keep = retention(job.tenant_id)
+    now = datetime.now(UTC)
+    targets = [
+        u
+        for u in users
+        if not u.disabled and u.type is not UserType.PLATFORM_ADMIN and u.id != spared
+    ]
+    return repos.profiles(job.tenant_id).update_many(
+        (u.id, disable_changes(u, by, now, keep)) for u in targets
+    )
+
+
+def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    """Re-enable disabled users (only those ``onlyDisabledBy`` disabled, when given); the
+    de-identified stay as they are."""
+    only = job.params.get("onlyDisabledBy")
+    targets = [
+        u
+        for u in users
+        if u.disabled and not u.deidentified and (only is None or u.disabled_by == only)
+    ]
+    return repos.profiles(job.tenant_id).update_many((u.id, ENABLE_CHANGES) for u in targets)
+
+
+SWEEPER = Sweeper(
+    collection="_userJobs",
+    task_function="userSweepTenantUsers",
+    kinds={
+        DEACTIVATE: SweepKind(read_page=_page, process=_deactivate_page),
+        REACTIVATE: SweepKind(read_page=_page, process=_reactivate_page),
+    },
+)
+
+
+def deactivate_all(ctx: AuthContext, tenant_id: str, request_id: str) -> str:
+    """Deactivate every user of the tenant but the caller (once per ``request_id``); the job."""
+    params = {"by": ctx.uid, "exceptUserId": ctx.uid}
+    return SWEEPER.start(tenant_id, DEACTIVATE, f"request:{ctx.uid}:{request_id}", params)
+
+
+def reactivate_all(ctx: AuthContext, tenant_id: str, request_id: str) -> str:
+    """Reactivate every disabled user of the tenant (once per ``request_id``); the job."""
+    return SWEEPER.start(tenant_id, REACTIVATE, f"request:{ctx.uid}:{request_id}")
+
+
+def job_status(tenant_id: str, job_id: str) -> SweepJob:
+    return SWEEPER.jobs(tenant_id).require(job_id)

@@ -1,0 +1,46 @@
+"""Requests and answers of user deactivation and reactivation, one user or all of a tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from shared.models import Model, RequestModel
+from shared.sweeps import SweepStatus
+
+REQUEST_ID = Field(
+    min_length=8,
+    max_length=100,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description="The caller's idempotency key: the same key starts the same job once.",
+)
+
+
+class UserRef(RequestModel):
+    user_id: str = Field(min_length=1, max_length=128)
+    tenant_id: str | None = None
+
+
+class BulkRequest(RequestModel):
+    request_id: str = REQUEST_ID
+    tenant_id: str | None = None
+
+
+class JobRef(RequestModel):
+    job_id: str = Field(min_length=1, max_length=100)
+    tenant_id: str | None = None
+
+
+class LifecycleAnswer(Model):
+    user_id: str
+    disabled: bool
+    deidentify_at: datetime | None = None
+
+
+class JobAnswer(Model):
+    job_id: str
+    kind: str
+    status: SweepStatus
+    scanned: int
+    changed: int

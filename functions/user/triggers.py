@@ -1,0 +1,99 @@
+"""Background functions of the user service.
+
+- ``user_on_profile_written`` (Firestore): turns profile writes into ``user.*`` events (the
+  same event ids on a re-delivery), and queues the de-identification of a consumer whose tenant
+  keeps nothing (the task id deduplicates).
+- ``user_on_customer_event`` (Pub/Sub, ``customer-events``): a tenant's deactivation
+  deactivates its users, its reactivation re-enables those; sweep jobs derive from the event
+  id, so a re-delivered event starts nothing new.
+- ``user_on_sweep_job_written`` (Firestore) and ``userSweepTenantUsers`` (Cloud Tasks): the bulk
+  runs (``shared.sweeps``).
+- ``userDeidentify`` (Cloud Tasks) and ``user_deidentify_due`` (daily): de-identification,
+  which re-checks the profile in its transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
+
+from shared import events, logs
+from shared.sweeps import SweepJob, SweepTask
+from shared.tasks import task_handler
+from user import deidentify, lifecycle, user_events
+
+PROFILE_DOCUMENT = "tenants/{tenantId}/users/{userId}"
+
+
+@firestore_fn.on_document_written(document=PROFILE_DOCUMENT)
+def user_on_profile_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
+    tenant_id, user_id = event.params["tenantId"], event.params["userId"]
+    with logs.invocation("user_on_profile_written", tenantId=tenant_id):
+        before, after = event.data.before, event.data.after
+        after_data = after.to_dict() if after is not None and after.exists else None
+        found = user_events.events_for_change(
+            event.id,
+            tenant_id,
+            user_id,
+            before.to_dict() if before is not None and before.exists else None,
+            after_data,
+        )
+        if found:
+            events.publish(found)
+        due = (after_data or {}).get("deidentifyAt")
+        if any(e.type == user_events.DISABLED for e in found) and due and due <= datetime.now(UTC):
+            deidentify.queue(tenant_id, user_id)
+
+
+@pubsub_fn.on_message_published(topic="customer-events", retry=True)
+@events.event_listener(
+    "user_on_customer_event", types=["customer.deactivated", "customer.reactivated"]
+)
+def user_on_customer_event(event: events.DomainEvent) -> None:
+    if event.tenant_id is None:
+        return
+    if event.type == "customer.deactivated":
+        params = {"by": lifecycle.DISABLED_BY_TENANT}
+        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.DEACTIVATE, event.id, params)
+    else:
+        params = {"onlyDisabledBy": lifecycle.DISABLED_BY_TENANT}
+        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.REACTIVATE, event.id, params)
+
+
+@firestore_fn.on_document_written(document=lifecycle.SWEEPER.document_pattern)
+def user_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
+    after = event.data.after
+    if after is None or not after.exists:
+        return
+    with logs.invocation("user_on_sweep_job_written", tenantId=event.params["tenantId"]):
+        job = SweepJob.from_firestore(after.id, after.to_dict() or {})
+        lifecycle.SWEEPER.enqueue_current(job)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(
+        max_attempts=20, min_backoff_seconds=5, max_backoff_seconds=120
+    ),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=20),
+    timeout_sec=300,
+    memory=options.MemoryOption.MB_512,
+)
+@task_handler(SweepTask)
+def userSweepTenantUsers(payload: SweepTask) -> None:
+    lifecycle.SWEEPER.run(payload)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=10, min_backoff_seconds=30),
+)
+@task_handler(deidentify.DeidentifyTask)
+def userDeidentify(payload: deidentify.DeidentifyTask) -> None:
+    deidentify.deidentify(payload.tenant_id, payload.user_id)
+
+
+@scheduler_fn.on_schedule(schedule="15 4 * * *", timezone=scheduler_fn.Timezone("UTC"))
+def user_deidentify_due(event: scheduler_fn.ScheduledEvent) -> None:
+    with logs.invocation("user_deidentify_due"):
+        deidentify.deidentify_due()

@@ -1,0 +1,81 @@
+"""What a write of a user profile means, as ``user.*`` domain events.
+
+``user.created`` and ``user.deleted`` for the document's birth and removal; every change emits
+``user.updated`` with the names of the changed fields (``changedFields``, camelCase, top level);
+a change of ``disabled`` adds ``user.disabled`` or ``user.reactivated``, and de-identification
+adds ``user.deidentified``. Event ids derive from the trigger's event id, so a re-delivered
+trigger emits the same events, which consumers ignore or apply idempotently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.events import DomainEvent, new_event
+
+CREATED = "user.created"
+UPDATED = "user.updated"
+DISABLED = "user.disabled"
+REACTIVATED = "user.reactivated"
+DELETED = "user.deleted"
+DEIDENTIFIED = "user.deidentified"
+
+# Bookkeeping every write touches, and the search copies of fields that are reported anyway.
+_IGNORED = frozenset({"updatedAt", "createdAt", "version", "searchName", "searchEmail"})
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The top-level fields whose values differ (added and removed ones included)."""
+    keys = (before.keys() | after.keys()) - _IGNORED
+    return sorted(key for key in keys if before.get(key) != after.get(key))
+
+
+def events_for_change(
+    cause_id: str,
+    tenant_id: str,
+    user_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> list[DomainEvent]:
+    """The events of one profile write."""
+
+    def event(type: str, data: dict[str, Any]) -> DomainEvent:
+        suffix = type.split(".", 1)[1]
+        return new_event(
+            type,
+            tenant_id=tenant_id,
+            subject_id=user_id,
+            event_id=f"{cause_id}-{suffix}",
+            data={"type": (after or before or {}).get("type"), **data},
+        )
+
+    if before is None and after is None:
+        return []
+    if before is None:
+        assert after is not None
+        return [event(CREATED, {"roles": after.get("roles", []), "email": after.get("email")})]
+    if after is None:
+        return [event(DELETED, {})]
+    changed = changed_fields(before, after)
+    if not changed:
+        return []
+    found = [event(UPDATED, {"changedFields": changed, "roles": after.get("roles", [])})]
+    if not before.get("disabled") and after.get("disabled"):
+        found.append(
+            event(
+                DISABLED,
+                {
+                    "disabledBy": after.get("disabledBy"),
+                    "disabledAt": _iso(after.get("disabledAt")),
+                },
+            )
+        )
+    elif before.get("disabled") and not after.get("disabled"):
+        found.append(event(REACTIVATED, {}))
+    if not before.get("deidentified") and after.get("deidentified"):
+        found.append(event(DEIDENTIFIED, {}))
+    return found
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else None
