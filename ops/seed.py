@@ -20,6 +20,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 from customer.models import Address, Tenant  # noqa: E402
 from shared import paths  # noqa: E402
 from shared.clients import admin_app, firestore_client  # noqa: E402
+from user.models import first_profile  # noqa: E402
+from user.repositories import profiles  # noqa: E402
 
 PASSWORD = "demo-password"
 TENANT_ID = "demo"
@@ -94,19 +96,12 @@ def seed_documents(now: datetime) -> None:
     for user in USERS:
         if user.tenant_id is None:
             continue
+        profile = first_profile(
+            user.uid, user.tenant_id, user.email, user.display_name, list(user.roles), now=now
+        )
         batch.set(
-            db.document(str(paths.tenant_collection(user.tenant_id, "users").document(user.uid))),
-            {
-                "tenantId": user.tenant_id,
-                "email": user.email,
-                "displayName": user.display_name,
-                "roles": list(user.roles),
-                "type": "business",
-                "disabled": False,
-                "createdAt": now,
-                "updatedAt": now,
-                "version": 1,
-            },
+            db.document(str(profiles(user.tenant_id).document_path(user.uid))),
+            profile.to_firestore(),
         )
     project = paths.tenant_collection(TENANT_ID, "projects").document("demo-project")
     batch.set(

@@ -136,11 +136,14 @@ class CollectionRepository(Generic[T]):
         order_by: Sequence[Order] = (),
         limit: int = 50,
         cursor: str | None = None,
+        fields: Sequence[str] | None = None,
     ) -> Page[T]:
         """One page of matching documents, ordered, continuing after ``cursor``.
 
         Fields under an inequality filter are ordered on explicitly (after ``order_by``, before
         the document id), as Firestore requires; the cursor carries their values too.
+        ``fields`` reads only those fields (a projection: less to send and parse on large
+        scans); the models then hold defaults elsewhere, so read them, never write them back.
         """
         direction = order_by[-1].direction if order_by else "asc"
         ordered = {self._field(o.field) for o in order_by}
@@ -154,6 +157,9 @@ class CollectionRepository(Generic[T]):
         ]
         query = self._build(filters, order_by)
         query = query.order_by("__name__", direction=_direction(direction))
+        if fields is not None:
+            wanted = [*fields, *(o.field for o in order_by)]
+            query = query.select(list(dict.fromkeys(self._field(f) for f in wanted)))
         if cursor:
             query = query.start_after(cursors.decode(cursor, len(order_by) + 1))
         snapshots = list(query.limit(limit + 1).stream())

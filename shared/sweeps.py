@@ -26,6 +26,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -150,19 +151,29 @@ class Sweeper:
 
     def run(self, task: SweepTask, *, budget: timedelta = BUDGET) -> int:
         """Work on the task's job for at most ``budget``; the pages this call processed (0 when
-        the job is done or gone). Raises ``LeaseHeld`` while another worker holds the job."""
+        the job is done or gone). Raises ``LeaseHeld`` while another worker holds the job.
+
+        The next page is read while the current one is processed: pages are disjoint ranges of
+        the cursor's order, so reading ahead sees nothing the current page's writes change.
+        """
         deadline = time.monotonic() + budget.total_seconds()
         job = self._take_lease(task)
+        if job is None:
+            return 0
+        kind = self.kinds[job.kind]
         pages = 0
-        while job is not None:
-            kind = self.kinds[job.kind]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sweep-read") as reader:
             page = kind.read_page(job, job.cursor)
-            changed = kind.process(job, page.items)
-            keep = page.next_cursor is not None and time.monotonic() < deadline
-            job = self._advance(job, page.next_cursor, len(page.items), changed, keep_lease=keep)
-            pages += 1
-            if not keep:
-                break
+            while job is not None:
+                cursor = page.next_cursor
+                keep = cursor is not None and time.monotonic() < deadline
+                ahead = reader.submit(kind.read_page, job, cursor) if keep else None
+                changed = kind.process(job, page.items)
+                job = self._advance(job, cursor, len(page.items), changed, keep_lease=keep)
+                pages += 1
+                if ahead is None or job is None:
+                    break
+                page = ahead.result()
         return pages
 
     def _take_lease(self, task: SweepTask) -> SweepJob | None:

@@ -18,6 +18,7 @@ from customer.models import Invitation, InvitationStatus, Tenant, TenantStatus
 from shared import claims, paths
 from shared.clients import firestore_client
 from shared.transactions import run_transaction
+from user.models import first_profile
 
 USERS = "users"
 
@@ -142,16 +143,8 @@ def _profile(
     placement: Placement, uid: str, email: str, display_name: str | None
 ) -> dict[str, Any]:
     """The first profile document (the user service owns profiles from then on)."""
-    now = datetime.now(UTC)
-    return {
-        "tenantId": placement.tenant_id,
-        "email": email,
-        "displayName": display_name or "",
-        "roles": placement.roles,
-        "type": "business",
-        "disabled": False,
-        "jwtUpdatedAt": now,
-        "createdAt": now,
-        "updatedAt": now,
-        "version": 1,
-    }
+    assert placement.tenant_id is not None
+    profile = first_profile(
+        uid, placement.tenant_id, email, display_name, placement.roles, now=datetime.now(UTC)
+    )
+    return profile.to_firestore()

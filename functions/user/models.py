@@ -105,6 +105,33 @@ def search_fields(profile: UserProfile) -> dict[str, str | None]:
     }
 
 
+def first_profile(
+    uid: str,
+    tenant_id: str,
+    email: str | None,
+    display_name: str | None,
+    roles: list[str],
+    *,
+    now: datetime,
+    type: UserType = UserType.BUSINESS,
+) -> UserProfile:
+    """The profile a user starts with (written by the auth service at sign-up, and by the demo
+    seed), search fields included, stamped ``now``."""
+    profile = UserProfile(
+        id=uid,
+        tenant_id=tenant_id,
+        email=email,
+        display_name=display_name or "",
+        roles=roles,
+        type=type,
+        jwt_updated_at=now,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    return profile.model_copy(update=search_fields(profile))
+
+
 # -- a user's terms history and notification preferences (user.terms, user.preferences) -------
 class TermsAcceptance(Document):
     """``tenants/{tenantId}/users/{uid}/termsAcceptances/{version}``: one per accepted version

@@ -20,8 +20,19 @@ REACTIVATED = "user.reactivated"
 DELETED = "user.deleted"
 DEIDENTIFIED = "user.deidentified"
 
-# Bookkeeping every write touches, and the search copies of fields that are reported anyway.
-_IGNORED = frozenset({"updatedAt", "createdAt", "version", "searchName", "searchEmail"})
+# Bookkeeping every write touches, the search copies of fields that are reported anyway, and
+# the auth service's stamps of a claims change (it announces that itself: `auth.claims_set`).
+_IGNORED = frozenset(
+    {
+        "updatedAt",
+        "createdAt",
+        "version",
+        "searchName",
+        "searchEmail",
+        "jwtUpdatedAt",
+        "claimsJobId",
+    }
+)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
