@@ -46,19 +46,17 @@ def planned_files(root: Path, name: str) -> dict[Path, str]:
 
 
 def expose_in_main(root: Path, name: str) -> None:
-    """Import the service's functions in ``functions/main.py`` and list them in ``__all__``."""
+    """List the service's modules and functions in ``FUNCTIONS`` of ``functions/main.py``."""
     main = root / "functions" / "main.py"
     text = main.read_text()
-    functions = [f"{name}_create_item", f"{name}_list_items", f"{name}_on_item_written"]
-    imports = (
-        f"from {name}.api import {name}_create_item, {name}_list_items  # noqa: E402\n"
-        f"from {name}.triggers import {name}_on_item_written  # noqa: E402\n\n"
+    marker = "    # new-service: generated services go above this line\n"
+    if marker not in text:
+        raise SystemExit("functions/main.py has no new-service marker in FUNCTIONS")
+    entries = (
+        f'    "{name}.api": ("{name}_create_item", "{name}_list_items"),\n'
+        f'    "{name}.triggers": ("{name}_on_item_written",),\n'
     )
-    head, sep, tail = text.partition("__all__ = [\n")
-    if not sep:
-        raise SystemExit("functions/main.py has no `__all__ = [` block to extend")
-    entries = "".join(f'    "{f}",\n' for f in functions)
-    main.write_text(head + imports + sep + entries + tail)
+    main.write_text(text.replace(marker, entries + marker))
 
 
 def grant_to_tenant_admins(root: Path, name: str) -> None:

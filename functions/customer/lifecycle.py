@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from customer import api_keys
 from customer import repositories as repos
 from customer.lifecycle_models import DeactivateCustomer
 from customer.models import Deactivation, Tenant, TenantStatus
@@ -44,6 +43,8 @@ def deactivate_customer(
 
     Deactivating a deactivated tenant changes nothing (a retried call is harmless).
     """
+    from customer import api_keys  # only deactivation needs the key machinery
+
     now = datetime.now(UTC)
     ends = _grace_period_end(command.grace_period_ends_at, now)
     repo = repos.tenants()

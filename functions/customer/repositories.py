@@ -1,13 +1,22 @@
-"""Where the customer service's documents live (paths come from shared.paths only)."""
+"""Where the customer service's documents live (paths come from shared.paths only).
+
+The organisation, API-key and external-API models are imported where their repository is
+built: every customer function imports this module, and only some need those models (a
+deployed instance imports just its own function's module, see ``functions/main.py``).
+"""
 
 from __future__ import annotations
 
-from customer.external_models import UserEntry
+from typing import TYPE_CHECKING
+
 from customer.models import Invitation, Location, Tenant
-from customer.organisation_models import Client, Contact, Department
 from shared import paths
-from shared.api_keys import ApiKey, api_key_repository
 from shared.repository import CollectionRepository
+
+if TYPE_CHECKING:
+    from customer.external_models import UserEntry
+    from customer.organisation_models import Client, Contact, Department
+    from shared.api_keys import ApiKey
 
 LOCATIONS = "locations"
 INVITATIONS = "invitations"
@@ -42,11 +51,15 @@ def _org_collection(tenant_id: str, client_id: str | None, name: str) -> paths.C
 
 def clients(tenant_id: str) -> CollectionRepository[Client]:
     """``tenants/{tenantId}/clients``."""
+    from customer.organisation_models import Client
+
     return CollectionRepository(Client, paths.tenant_collection(tenant_id, CLIENTS))
 
 
 def departments(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Department]:
     """``tenants/{tenantId}[/clients/{clientId}]/departments``."""
+    from customer.organisation_models import Department
+
     return CollectionRepository(Department, _org_collection(tenant_id, client_id, DEPARTMENTS))
 
 
@@ -57,16 +70,22 @@ def org_locations(tenant_id: str, client_id: str | None = None) -> CollectionRep
 
 def contacts(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Contact]:
     """``tenants/{tenantId}[/clients/{clientId}]/contacts``."""
+    from customer.organisation_models import Contact
+
     return CollectionRepository(Contact, _org_collection(tenant_id, client_id, CONTACTS))
 
 
 def api_keys(tenant_id: str) -> CollectionRepository[ApiKey]:
     """``tenants/{tenantId}/apiKeys`` (the stored model and the path live in shared.api_keys,
     which verifies keys for every service)."""
+    from shared.api_keys import api_key_repository
+
     return api_key_repository(tenant_id)
 
 
 def user_entries(tenant_id: str) -> CollectionRepository[UserEntry]:
     """``tenants/{tenantId}/users``, read-only here (the user service writes profiles): only
     the fields the external API shows."""
+    from customer.external_models import UserEntry
+
     return CollectionRepository(UserEntry, paths.tenant_collection(tenant_id, USERS))
