@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from firebase_functions import options as _options
 from pydantic import Field
 
 from shared import logs, paths
@@ -45,6 +46,17 @@ LEASE = timedelta(minutes=6)
 """Longer than a sweep task's timeout (5 minutes), so a live worker never loses its lease."""
 BUDGET = timedelta(minutes=3)
 """How long one task works before handing over to the next."""
+
+TASK_OPTIONS: dict[str, Any] = {
+    "retry_config": _options.RetryConfig(
+        max_attempts=20, min_backoff_seconds=5, max_backoff_seconds=120
+    ),
+    "rate_limits": _options.RateLimits(max_concurrent_dispatches=20),
+    "timeout_sec": 300,
+    "memory": _options.MemoryOption.MB_512,
+}
+"""The options of every sweep task function (``tasks_fn.on_task_dispatched(**TASK_OPTIONS)``):
+a worker runs up to :data:`BUDGET`, within the timeout; a held lease is retried with backoff."""
 
 _log = logs.get_logger("sweeps")
 
@@ -138,6 +150,12 @@ class Sweeper:
         _log.info("sweep started", extra={"fields": {"jobId": job.id, "kind": kind}})
         self.enqueue_current(job)
         return job.id
+
+    def on_job_written(self, after: Any) -> None:
+        """The job trigger's work: queue a task for the written job (``after`` is the trigger's
+        snapshot; a deleted job queues nothing)."""
+        if after is not None and after.exists:
+            self.enqueue_current(SweepJob.from_firestore(after.id, after.to_dict() or {}))
 
     def enqueue_current(self, job: SweepJob) -> None:
         """Queue a task for the job if it is running and unleased (the job trigger calls this;

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
+from firebase_functions import firestore_fn, pubsub_fn, tasks_fn
 
 from auth import claims, sessions, sweeps
 from auth.models import SweepAction
 from shared import events, logs
-from shared.sweeps import SweepJob, SweepTask
+from shared.sweeps import TASK_OPTIONS, SweepTask
 from shared.tasks import task_handler
 
 
@@ -60,21 +60,11 @@ def auth_on_user_event(event: events.DomainEvent) -> None:
 
 @firestore_fn.on_document_written(document=sweeps.SWEEPER.document_pattern)
 def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
-    after = event.data.after
-    if after is None or not after.exists:
-        return
     with logs.invocation("auth_on_sweep_job_written", tenantId=event.params["tenantId"]):
-        sweeps.SWEEPER.enqueue_current(SweepJob.from_firestore(after.id, after.to_dict() or {}))
+        sweeps.SWEEPER.on_job_written(event.data.after)
 
 
-@tasks_fn.on_task_dispatched(
-    retry_config=options.RetryConfig(
-        max_attempts=20, min_backoff_seconds=5, max_backoff_seconds=120
-    ),
-    rate_limits=options.RateLimits(max_concurrent_dispatches=20),
-    timeout_sec=300,
-    memory=options.MemoryOption.MB_512,
-)
+@tasks_fn.on_task_dispatched(**TASK_OPTIONS)
 @task_handler(SweepTask)
 def authSweepTenantUsers(payload: SweepTask) -> None:
     sweeps.SWEEPER.run(payload)

@@ -20,7 +20,7 @@ from typing import Any
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
 from shared import events, logs
-from shared.sweeps import SweepJob, SweepTask
+from shared.sweeps import TASK_OPTIONS, SweepTask
 from shared.tasks import task_handler
 from user import deidentify, lifecycle, user_events
 
@@ -64,22 +64,11 @@ def user_on_customer_event(event: events.DomainEvent) -> None:
 
 @firestore_fn.on_document_written(document=lifecycle.SWEEPER.document_pattern)
 def user_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
-    after = event.data.after
-    if after is None or not after.exists:
-        return
     with logs.invocation("user_on_sweep_job_written", tenantId=event.params["tenantId"]):
-        job = SweepJob.from_firestore(after.id, after.to_dict() or {})
-        lifecycle.SWEEPER.enqueue_current(job)
+        lifecycle.SWEEPER.on_job_written(event.data.after)
 
 
-@tasks_fn.on_task_dispatched(
-    retry_config=options.RetryConfig(
-        max_attempts=20, min_backoff_seconds=5, max_backoff_seconds=120
-    ),
-    rate_limits=options.RateLimits(max_concurrent_dispatches=20),
-    timeout_sec=300,
-    memory=options.MemoryOption.MB_512,
-)
+@tasks_fn.on_task_dispatched(**TASK_OPTIONS)
 @task_handler(SweepTask)
 def userSweepTenantUsers(payload: SweepTask) -> None:
     lifecycle.SWEEPER.run(payload)

@@ -14,31 +14,7 @@ from shared.errors import InvalidArgument
 from tests.support.emulators import eventually
 from tests.support.signup import token_claims
 from tests.support.tenants import seed_profiles, seed_tenant
-from tests.support.users import create_user, sign_in, unique_id
-
-
-def auth_user(uid: str):
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    try:
-        return auth.get_user(uid, app=admin_app())
-    except auth.UserNotFoundError:
-        return None
-
-
-def token_refused(id_token: str) -> bool:
-    """The revocation-aware check (the Auth emulator keeps minting tokens after revocation)."""
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    try:
-        auth.verify_id_token(id_token, app=admin_app(), check_revoked=True)
-    except (auth.RevokedIdTokenError, auth.UserDisabledError):
-        return True
-    return False
+from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
 
 
 def user_event(type: str, tenant_id: str, uid: str) -> events.DomainEvent:
@@ -53,14 +29,14 @@ def test_a_disabled_user_is_signed_out_everywhere_and_back_in_after_reactivation
 
     disabled = user_event("user.disabled", tenant_id, user.uid)
     events.publish([disabled])
-    eventually(lambda: auth_user(user.uid).disabled)
+    eventually(lambda: auth_account(user.uid).disabled)
     assert token_refused(user.id_token)
     events.publish([disabled])  # delivered twice: still disabled, nothing else changes
     time.sleep(1)
-    assert auth_user(user.uid).disabled
+    assert auth_account(user.uid).disabled
 
     events.publish([user_event("user.reactivated", tenant_id, user.uid)])
-    eventually(lambda: not auth_user(user.uid).disabled)
+    eventually(lambda: not auth_account(user.uid).disabled)
     assert token_refused(user.id_token)  # the old session stays revoked
     assert not token_refused(sign_in(user.email))
 
@@ -72,7 +48,7 @@ def test_a_deleted_user_loses_the_auth_account_and_auth_user_deleted_is_emitted_
     deleted = user_event("user.deleted", tenant_id, user.uid)
 
     events.publish([deleted])
-    eventually(lambda: auth_user(user.uid) is None)
+    eventually(lambda: auth_account(user.uid) is None)
     events.publish([deleted])
 
     first = tap.wait_for(lambda e: e.type == "auth.user_deleted" and e.subject_id == user.uid)

@@ -17,30 +17,9 @@ from customer.api_key_models import CreateApiKey
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.tenants import seed_profiles, seed_tenant
-from tests.support.users import create_user, sign_in, unique_id
+from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
 
 REASON = {"reason": "too-expensive", "feedback": "Great, but pricey", "recommendationScore": 7}
-
-
-def auth_disabled(uid: str) -> bool:
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    return bool(auth.get_user(uid, app=admin_app()).disabled)
-
-
-def token_refused(id_token: str) -> bool:
-    """The revocation-aware check (the Auth emulator keeps minting tokens after revocation)."""
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    try:
-        auth.verify_id_token(id_token, app=admin_app(), check_revoked=True)
-    except (auth.RevokedIdTokenError, auth.UserDisabledError):
-        return True
-    return False
 
 
 @pytest.fixture
@@ -79,7 +58,7 @@ def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     event = tap.wait_for(lambda e: e.type == "customer.deactivated" and e.tenant_id == customer.id)
     assert event.data["reason"] == "too-expensive"
     people = [customer.admin, customer.manager, customer.member]
-    eventually(lambda: all(auth_disabled(p.uid) for p in people), timeout=60)
+    eventually(lambda: all(auth_account(p.uid).disabled for p in people), timeout=60)
     assert all(token_refused(p.id_token) for p in people)
     profiles = auth_repos.profiles(customer.id)
     assert all(profiles.require(p.uid).disabled_by == "tenant" for p in people)
@@ -104,16 +83,16 @@ def test_reactivation_within_the_grace_period_re_enables_only_the_users_it_disab
     auth.update_user(customer.member.uid, disabled=True, app=admin_app())
     auth_repos.profiles(customer.id).update(customer.member.uid, {"disabled": True})
     call("customer_deactivate", REASON, customer.admin)
-    eventually(lambda: auth_disabled(customer.manager.uid), timeout=60)
+    eventually(lambda: auth_account(customer.manager.uid).disabled, timeout=60)
     tap = tap_events("customer-events")
 
     answer = call("customer_reactivate", {"tenantId": customer.id}, platform_admin)
 
     assert answer["tenant"]["status"] == "active"
     tap.wait_for(lambda e: e.type == "customer.reactivated" and e.tenant_id == customer.id)
-    eventually(lambda: not auth_disabled(customer.manager.uid), timeout=60)
-    eventually(lambda: not auth_disabled(customer.admin.uid), timeout=30)
-    assert auth_disabled(customer.member.uid)
+    eventually(lambda: not auth_account(customer.manager.uid).disabled, timeout=60)
+    eventually(lambda: not auth_account(customer.admin.uid).disabled, timeout=30)
+    assert auth_account(customer.member.uid).disabled
     assert not token_refused(sign_in(customer.manager.email))
 
 

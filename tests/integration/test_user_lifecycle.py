@@ -16,32 +16,9 @@ from tests.support.emulators import eventually
 from tests.support.signup import token_claims
 from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile, stored
-from tests.support.users import create_user, sign_in
+from tests.support.users import auth_account, create_user, sign_in, token_refused
 from user import deidentify, lifecycle
 from user.models import DEIDENTIFIED_NAME
-
-
-def auth_user(uid: str):
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    try:
-        return auth.get_user(uid, app=admin_app())
-    except auth.UserNotFoundError:
-        return None
-
-
-def token_refused(id_token: str) -> bool:
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    try:
-        auth.verify_id_token(id_token, app=admin_app(), check_revoked=True)
-    except (auth.RevokedIdTokenError, auth.UserDisabledError):
-        return True
-    return False
 
 
 @pytest.fixture
@@ -81,14 +58,14 @@ def test_deactivating_a_user_signs_them_out_and_reactivating_lets_them_back(peop
         lambda e: e.type == "user.disabled" and e.subject_id == people.member.uid
     )
     assert disabled.data["disabledBy"] == people.admin.uid
-    eventually(lambda: auth_user(people.member.uid).disabled)
+    eventually(lambda: auth_account(people.member.uid).disabled)
     assert token_refused(people.member.id_token)
     assert call("user_deactivate", {"userId": people.member.uid}, people.admin)["disabled"]
 
     call("user_reactivate", {"userId": people.member.uid}, people.admin)
 
     tap.wait_for(lambda e: e.type == "user.reactivated" and e.subject_id == people.member.uid)
-    eventually(lambda: not auth_user(people.member.uid).disabled)
+    eventually(lambda: not auth_account(people.member.uid).disabled)
     assert not token_refused(sign_in(people.member.email))
     assert stored(people.id, people.member.uid).disabled_by is None
 
@@ -159,7 +136,7 @@ def test_a_tenant_that_keeps_nothing_has_its_consumer_deidentified_at_once(peopl
     )
     assert (profile.id, profile.tenant_id, profile.roles) == (consumer.uid, people.id, ["member"])
     tap.wait_for(lambda e: e.type == "user.deidentified" and e.subject_id == consumer.uid)
-    eventually(lambda: auth_user(consumer.uid) is None, timeout=30)  # the account held the email
+    eventually(lambda: auth_account(consumer.uid) is None, timeout=30)  # the account held the email
     with pytest.raises(CallableError) as refused:
         call("user_reactivate", {"userId": consumer.uid}, people.admin)
     assert refused.value.details["type"] == "users/deidentified"

@@ -67,9 +67,12 @@ def eventually(probe: Callable[[], T | None], *, timeout: float = 30, every: flo
 
 @contextlib.contextmanager
 def background_triggers_paused() -> Iterator[None]:
-    """Pause Firestore and Pub/Sub triggers (through the emulator hub) for bulk seeding or a
-    bulk run whose per-document trigger fan-out is not under test: in the emulator that fan-out
-    runs one invocation at a time and would delay the tests that follow."""
+    """Pause Firestore and Pub/Sub triggers (through the emulator hub) for a benchmark's bulk
+    seeding or bulk run whose per-document trigger fan-out is not being measured: the emulator
+    runs that fan-out one invocation at a time.
+
+    Benchmarks only, not tests: resuming reloads every function's trigger, task queues
+    included, and a task queued right after that was seen never to be dispatched."""
     hub = f"http://{os.environ.get('FIREBASE_EMULATOR_HUB', '127.0.0.1:4400')}/functions"
     requests.put(f"{hub}/disableBackgroundTriggers", timeout=30).raise_for_status()
     try:

@@ -65,3 +65,30 @@ def create_user(
         claims["platformAdmin"] = True
     auth.set_custom_user_claims(uid, claims, app=app)
     return SignedInUser(uid=uid, email=email, id_token=sign_in(email), claims=claims)
+
+
+def auth_account(uid: str) -> Any:
+    """The Auth emulator's record of ``uid`` (``disabled``, claims...), or None if it is gone."""
+    from firebase_admin import auth
+
+    from shared.clients import admin_app
+
+    try:
+        return auth.get_user(uid, app=admin_app())
+    except auth.UserNotFoundError:
+        return None
+
+
+def token_refused(id_token: str) -> bool:
+    """Whether the revocation-aware check refuses ``id_token`` (revoked, or the account is
+    disabled). The Auth emulator keeps minting tokens from revoked refresh tokens, so this is
+    how tests prove a session is over."""
+    from firebase_admin import auth
+
+    from shared.clients import admin_app
+
+    try:
+        auth.verify_id_token(id_token, app=admin_app(), check_revoked=True)
+    except (auth.RevokedIdTokenError, auth.UserDisabledError):
+        return True
+    return False

@@ -1,0 +1,59 @@
+"""``functions/main.py``: discovery sees every function; a deployed instance imports only the
+module of the function it serves (``FUNCTION_TARGET``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("auth", "customer", "example", "user")
+PROBE = """
+import json, sys
+import main
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in {services})
+exposed = sorted(
+    n for n in main.__all__ if hasattr(getattr(main, n, None), "__firebase_endpoint__")
+)
+print(json.dumps({{"loaded": loaded, "exposed": exposed}}))
+"""
+
+
+def import_main(target: str | None) -> dict:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'functions'}"}
+    env.pop("FUNCTION_TARGET", None)
+    if target:
+        env["FUNCTION_TARGET"] = target
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(services=set(SERVICES))],
+        cwd=ROOT / "functions",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_discovery_exposes_every_function_of_the_table():
+    from main import FUNCTIONS
+
+    result = import_main(None)
+
+    assert result["exposed"] == sorted(n for names in FUNCTIONS.values() for n in names)
+
+
+def test_a_deployed_instance_imports_only_the_module_of_its_function():
+    result = import_main("user_list")
+
+    assert "user.api" in result["loaded"]
+    assert not [m for m in result["loaded"] if m.split(".")[0] in {"auth", "example"}]
+    assert "user.triggers" not in result["loaded"]
+    assert "user_list" in result["exposed"]
+
+
+def test_an_unknown_target_falls_back_to_every_function():
+    assert len(import_main("no_such_function")["exposed"]) == len(import_main(None)["exposed"])
