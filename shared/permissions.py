@@ -10,13 +10,15 @@ import functools
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.settings import get_settings
 
 
 class Role(BaseModel):
     """One role of ``static/roles.yaml``."""
+
+    model_config = ConfigDict(defer_build=True)  # built when the catalog is first read
 
     description: str = ""
     permissions: list[str] = Field(default_factory=list, description="Permission patterns.")
@@ -25,6 +27,8 @@ class Role(BaseModel):
 
 class RoleCatalog(BaseModel):
     """Every role the platform knows."""
+
+    model_config = ConfigDict(defer_build=True)
 
     roles: dict[str, Role]
 

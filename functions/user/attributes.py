@@ -52,7 +52,7 @@ def profile_fields() -> frozenset[str]:
 class FieldAccess(BaseModel):
     """The fields one kind of caller reads and changes on one kind of profile."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     read: frozenset[str]
     write: frozenset[str] = frozenset()
@@ -61,7 +61,7 @@ class FieldAccess(BaseModel):
 class AttributeConfig(BaseModel):
     """The whole of ``static/user_attributes.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     protected: frozenset[str]
     self_protected: frozenset[str] = Field(default=frozenset(), alias="selfProtected")

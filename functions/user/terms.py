@@ -33,7 +33,7 @@ SCAN_BUDGET = 1000
 
 
 class TermsVersion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=None)
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=None, defer_build=True)
 
     version: str = Field(pattern=TERMS_VERSION)
     published_at: AwareDatetime = Field(alias="publishedAt")
@@ -43,7 +43,7 @@ class TermsVersion(BaseModel):
 class TermsConfig(BaseModel):
     """``static/terms.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     current: str
     versions: list[TermsVersion] = Field(min_length=1)
