@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
+sys.path[:0] = [str(ROOT), str(ROOT / "functions"), str(ROOT / "bench")]
+
+from callable_latency import percentile, timed  # noqa: E402
 
 from tests.support.callables import call  # noqa: E402
 from tests.support.emulators import background_triggers_paused, require_stack  # noqa: E402
@@ -28,21 +29,6 @@ from user import repositories as repos  # noqa: E402
 from user.models import first_profile  # noqa: E402
 
 PAGE = 50
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(action, calls: int) -> list[float]:
-    action()  # warm-up
-    samples = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def main() -> None:
@@ -70,7 +56,8 @@ def main() -> None:
     first = timed(lambda: call("user_list", {"limit": PAGE}, admin), args.calls)
     deep = timed(lambda: call("user_list", {"limit": PAGE, "cursor": cursor}, admin), args.calls)
     print(f"user_list over {args.users} users, {PAGE} a page ({args.calls} calls each):")
-    for name, samples in (("first page", first), ("deep page (~4,900)", deep)):
+    deep_name = f"deep page (~{args.users - 100:,})"
+    for name, samples in (("first page", first), (deep_name, deep)):
         print(
             f"  {name:19}: median {statistics.median(samples):6.1f} ms, "
             f"p95 {percentile(samples, 0.95):6.1f} ms"
