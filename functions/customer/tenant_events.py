@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import DomainEvent, new_event
+from shared.events import DomainEvent, changed_fields, iso, new_event
 
 CREATED = "customer.created"
 UPDATED = "customer.updated"
@@ -17,20 +17,12 @@ DEACTIVATED = "customer.deactivated"
 REACTIVATED = "customer.reactivated"
 CLOSED = "customer.closed"
 
-# Bookkeeping every write touches: not a change anybody acts on.
-_IGNORED = frozenset({"updatedAt", "createdAt", "version"})
 _LIFECYCLE = {
     ("active", "deactivated"): DEACTIVATED,
     ("deactivated", "active"): REACTIVATED,
     ("deactivated", "closed"): CLOSED,
     ("active", "closed"): CLOSED,
 }
-
-
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The top-level fields whose values differ (added and removed ones included)."""
-    keys = (before.keys() | after.keys()) - _IGNORED
-    return sorted(key for key in keys if before.get(key) != after.get(key))
 
 
 def events_for_change(
@@ -64,12 +56,8 @@ def events_for_change(
                 lifecycle,
                 {
                     "reason": deactivation.get("reason"),
-                    "gracePeriodEndsAt": _iso(deactivation.get("gracePeriodEndsAt")),
+                    "gracePeriodEndsAt": iso(deactivation.get("gracePeriodEndsAt")),
                 },
             )
         )
     return found
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import DomainEvent, new_event
+from shared.events import BOOKKEEPING, DomainEvent, changed_fields, iso, new_event
 
 CREATED = "user.created"
 UPDATED = "user.updated"
@@ -20,25 +20,9 @@ REACTIVATED = "user.reactivated"
 DELETED = "user.deleted"
 DEIDENTIFIED = "user.deidentified"
 
-# Bookkeeping every write touches, the search copies of fields that are reported anyway, and
-# the auth service's stamps of a claims change (it announces that itself: `auth.claims_set`).
-_IGNORED = frozenset(
-    {
-        "updatedAt",
-        "createdAt",
-        "version",
-        "searchName",
-        "searchEmail",
-        "jwtUpdatedAt",
-        "claimsJobId",
-    }
-)
-
-
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The top-level fields whose values differ (added and removed ones included)."""
-    keys = (before.keys() | after.keys()) - _IGNORED
-    return sorted(key for key in keys if before.get(key) != after.get(key))
+# Beside the bookkeeping: the search copies of fields that are reported anyway, and the auth
+# service's stamps of a claims change (it announces that itself: `auth.claims_set`).
+_IGNORED = BOOKKEEPING | {"searchName", "searchEmail", "jwtUpdatedAt", "claimsJobId"}
 
 
 def events_for_change(
@@ -67,7 +51,7 @@ def events_for_change(
         return [event(CREATED, {"roles": after.get("roles", []), "email": after.get("email")})]
     if after is None:
         return [event(DELETED, {})]
-    changed = changed_fields(before, after)
+    changed = changed_fields(before, after, ignored=_IGNORED)
     if not changed:
         return []
     found = [event(UPDATED, {"changedFields": changed, "roles": after.get("roles", [])})]
@@ -77,7 +61,7 @@ def events_for_change(
                 DISABLED,
                 {
                     "disabledBy": after.get("disabledBy"),
-                    "disabledAt": _iso(after.get("disabledAt")),
+                    "disabledAt": iso(after.get("disabledAt")),
                 },
             )
         )
@@ -86,7 +70,3 @@ def events_for_change(
     if not before.get("deidentified") and after.get("deidentified"):
         found.append(event(DEIDENTIFIED, {}))
     return found
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else None
