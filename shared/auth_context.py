@@ -53,10 +53,6 @@ class AuthContext:
         """The context of a public callable's signed-out caller: no uid, no tenant, no roles."""
         return cls(uid="")
 
-    @property
-    def signed_in(self) -> bool:
-        return bool(self.uid)
-
     def can(self, permission: str) -> bool:
         """Whether the caller's roles grant ``permission`` (platform admins hold all)."""
         return self.platform_admin or role_catalog().allows(self.roles, permission)

@@ -161,11 +161,6 @@ def revoke_all_keys(
     return active
 
 
-def revoke_all_keys_now(tenant_id: str, *, revoked_by: str = "tenant-deactivation") -> list[str]:
-    """:func:`revoke_all_keys` in a transaction of its own."""
-    return run_transaction(lambda txn: revoke_all_keys(tenant_id, txn, revoked_by=revoked_by))
-
-
 def _revocation(revoked_by: str) -> dict[str, object]:
     return {
         "status": ApiKeyStatus.REVOKED,
