@@ -54,7 +54,8 @@ fi
 # 2. The plan, from the functions' own declarations (an unknown --only name stops here).
 STAGE=${stage:-$ROOT/.deploy-staging}
 PYTHON=$ROOT/functions/venv/bin/python
-[ -x "$PYTHON" ] || PYTHON=$(command -v python3)
+# Reading the declarations imports the functions: a fresh checkout gets its venv first.
+"$PYTHON" -c 'import firebase_functions, firebase_admin' 2>/dev/null || ops/setup --python
 args=(--project "$project" --region "$region" --source "$STAGE" --only "$only")
 [ -z "$location" ] || args+=(--firestore-location "$location")
 [ -z "$invoker" ] || args+=(--invoker-service-account "$invoker")

@@ -17,9 +17,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from customer.models import Address, Tenant  # noqa: E402
+from customer.models import Tenant  # noqa: E402
 from shared import paths  # noqa: E402
 from shared.clients import admin_app, firestore_client  # noqa: E402
+from shared.models import PostalAddress  # noqa: E402
 from user.models import first_profile  # noqa: E402
 from user.repositories import profiles  # noqa: E402
 
@@ -86,7 +87,9 @@ def seed_documents(now: datetime) -> None:
         id=TENANT_ID,
         name=TENANT_NAME,
         products=PRODUCTS,
-        address=Address(line1="1 Demo Street", city="Berlin", postal_code="10115", country="DE"),
+        address=PostalAddress(
+            line1="1 Demo Street", city="Berlin", postal_code="10115", country="DE"
+        ),
         admin_email="admin@demo.test",
         created_by="demo-platform-admin",
         created_at=now,

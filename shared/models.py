@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}")
@@ -40,6 +40,25 @@ class Model(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready camelCase form answered to clients."""
         return self.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+class PostalAddress(Model):
+    """A postal address, as tenants, locations and profiles hold it. ``postalCode`` and
+    ``region`` are optional: many countries have neither."""
+
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str | None = Field(default=None, min_length=1, max_length=20)
+    region: str | None = Field(default=None, max_length=100)
+    country: str = Field(
+        pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2, e.g. DE (stored upper-case)."
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
 
 
 class RequestModel(Model):

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from shared.models import Document, Email, Model, RequestModel
+from shared.models import Document, Email, Model, PostalAddress, RequestModel
 
 NAME = Field(min_length=1, max_length=120)
 INVITATION_TTL_DAYS = 14
@@ -24,22 +24,6 @@ class TenantStatus(StrEnum):
     ACTIVE = "active"
     DEACTIVATED = "deactivated"  # within its grace period: reactivation still possible
     CLOSED = "closed"  # the grace period ended: final
-
-
-class Address(Model):
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str | None = Field(default=None, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
-    region: str | None = Field(default=None, max_length=100)
-    country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2, e.g. DE.")
-
-    @field_validator("country")
-    @classmethod
-    def _upper(cls, value: str) -> str:
-        if not value.isalpha():
-            raise ValueError("must be a two-letter country code")
-        return value.upper()
 
 
 class Branding(Model):
@@ -99,7 +83,7 @@ class Tenant(Document):
     name: str
     status: TenantStatus = TenantStatus.ACTIVE
     products: list[str] = Field(default_factory=list)
-    address: Address
+    address: PostalAddress
     admin_email: str
     parent_tenant_id: str | None = Field(
         default=None, description="Set on a reseller's client tenant (not used yet)."
@@ -120,7 +104,7 @@ class Location(Document):
     tenant_id: str
     client_id: str | None = None
     name: str
-    address: Address
+    address: PostalAddress
     headquarters: bool = False
     active: bool = True
 
@@ -153,7 +137,7 @@ class CreateCustomer(RequestModel):
     name: str = NAME
     admin_email: Email
     products: list[str] = Field(min_length=1, max_length=20)
-    address: Address
+    address: PostalAddress
 
 
 class CustomerRef(RequestModel):
@@ -163,7 +147,7 @@ class CustomerRef(RequestModel):
 class UpdateCustomer(RequestModel):
     tenant_id: str | None = None
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    address: Address | None = None
+    address: PostalAddress | None = None
     products: list[str] | None = Field(
         default=None, min_length=1, max_length=20, description="Platform admins only."
     )

@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, RootModel, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from customer.models import Address, Location
-from shared.models import Document, Email, Model, RequestModel
+from customer.models import Location
+from shared.models import Document, Email, Model, PostalAddress, RequestModel
 
 OrgKind = Literal["client", "department", "location", "contact"]
 KINDS: tuple[OrgKind, ...] = ("client", "department", "location", "contact")
@@ -45,7 +45,7 @@ class Client(Document):
     tenant_id: str
     name: str
     reference: str | None = Field(default=None, description="The tenant's own id for it.")
-    address: Address | None = None
+    address: PostalAddress | None = None
     active: bool = Field(default=True, description="False once deactivated (never deleted).")
 
 
@@ -91,7 +91,7 @@ class ClientCreate(RequestModel):
     tenant_id: TenantId | None = None
     name: Name
     reference: Code | None = None
-    address: Address | None = None
+    address: PostalAddress | None = None
 
 
 class DepartmentCreate(_InScope):
@@ -104,7 +104,7 @@ class DepartmentCreate(_InScope):
 class LocationCreate(_InScope):
     kind: Literal["location"]
     name: Name
-    address: Address
+    address: PostalAddress
     headquarters: bool = Field(
         default=False, description="Unsets the scope's previous headquarters in the same write."
     )
@@ -136,7 +136,7 @@ class ClientUpdate(RequestModel):
     id: str = Field(min_length=1)
     name: Name | None = None
     reference: Code | None = None
-    address: Address | None = None
+    address: PostalAddress | None = None
 
     _required = field_validator("name")(_not_null)
 
@@ -153,7 +153,7 @@ class DepartmentUpdate(_Update):
 class LocationUpdate(_Update):
     kind: Literal["location"]
     name: Name | None = None
-    address: Address | None = None
+    address: PostalAddress | None = None
     headquarters: bool | None = Field(
         default=None, description="true moves the headquarters here; it is never just unset."
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
 
-from shared.models import Model, RequestModel
-from user.models import NOTIFICATION_ID, PostalAddress
+from shared.models import Model, PostalAddress, RequestModel
+from user.models import NOTIFICATION_ID
 
 USER_ID = Field(min_length=1, max_length=128, pattern=r"^[^/]+$", description="A Firebase uid.")
 TENANT_ID = Field(default=None, description="Only platform admins name a tenant.")
@@ -57,17 +58,32 @@ class GetProfile(RequestModel):
     tenant_id: str | None = TENANT_ID
 
 
-class UpdateProfile(RequestModel):
-    changes: dict[str, Any] = Field(
-        min_length=1, description="camelCase field -> new value (null clears an optional field)."
+class _ProfileWrite(RequestModel):
+    """A profile write: the fields to change sit at the top level of the payload, beside the
+    request's own keys (``{"displayName": "Mia"}``). Which names a caller may write, and their
+    values, are checked by ``user.profiles`` against the attribute config and ``ProfileChanges``
+    (so a field outside the caller's list is named as such, not as an unknown key)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True
     )
+
     tenant_id: str | None = TENANT_ID
 
+    @property
+    def changes(self) -> dict[str, Any]:
+        """camelCase field -> new value (``null`` clears an optional field)."""
+        return dict(self.model_extra or {})
 
-class AdminUpdate(RequestModel):
+
+class UpdateProfile(_ProfileWrite):
+    """The caller's own fields to change."""
+
+
+class AdminUpdate(_ProfileWrite):
+    """Another user's fields to change, with ``userId`` naming them."""
+
     user_id: str = USER_ID
-    changes: dict[str, Any] = Field(min_length=1)
-    tenant_id: str | None = TENANT_ID
 
 
 class ListUsers(RequestModel):

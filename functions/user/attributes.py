@@ -133,14 +133,12 @@ def visible(profile: UserProfile, access: FieldAccess) -> dict[str, Any]:
     return {key: value for key, value in profile.to_wire().items() if key in access.read}
 
 
-def check_writable(changes: Iterable[str], access: FieldAccess, *, prefix: str = "changes") -> None:
+def check_writable(changes: Iterable[str], access: FieldAccess) -> None:
     """Refuse, naming every field, a write that touches a field outside ``access.write``."""
     refused = [name for name in changes if name not in access.write]
     if refused:
         raise InvalidArgument(
             f"Fields you may not change: {', '.join(refused)}",
             type="profile/field-not-writable",
-            fields=[
-                {"field": f"{prefix}.{name}", "message": "not writable by you"} for name in refused
-            ],
+            fields=[{"field": name, "message": "not writable by you"} for name in refused],
         )

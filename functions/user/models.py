@@ -14,7 +14,7 @@ from typing import Any, Self
 
 from pydantic import Field
 
-from shared.models import Document, Model
+from shared.models import Document, Model, PostalAddress
 
 DEIDENTIFIED_NAME = "Deleted user"
 
@@ -23,15 +23,6 @@ class UserType(StrEnum):
     CONSUMER = "consumer"
     BUSINESS = "business"  # works for the tenant: department, location, company role
     PLATFORM_ADMIN = "platform-admin"  # operates the platform; never listed to tenants
-
-
-class PostalAddress(Model):
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str | None = Field(default=None, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
-    region: str | None = Field(default=None, max_length=100)
-    country: str = Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2.")
 
 
 class UserProfile(Document):

@@ -88,13 +88,17 @@ def update_profile(
 
 def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
     """The validated values by model field name (nested values stay models, so they are stored
-    under their camelCase names); ``invalid-argument`` naming each bad ``changes.<field>``."""
+    under their camelCase names); ``invalid-argument`` naming each bad field."""
+    if not raw_changes:
+        raise InvalidArgument(
+            "Name at least one field to change",
+            fields=[{"field": "(request)", "message": "no field to change"}],
+        )
     try:
         parsed = ProfileChanges.model_validate(raw_changes)
     except ValidationError as error:
         fields = [
-            {"field": field_name(("changes", *item["loc"])), "message": item["msg"]}
-            for item in error.errors()
+            {"field": field_name(item["loc"]), "message": item["msg"]} for item in error.errors()
         ]
         names = ", ".join(dict.fromkeys(f["field"] for f in fields))
         raise InvalidArgument(f"Invalid request: {names}", fields=fields) from error
@@ -105,7 +109,7 @@ def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
             "These fields cannot be cleared",
             fields=[
                 {
-                    "field": f"changes.{ProfileChanges.model_fields[name].alias}",
+                    "field": str(ProfileChanges.model_fields[name].alias),
                     "message": "cannot be null",
                 }
                 for name in cleared

@@ -11,13 +11,14 @@ import requests
 
 from customer import repositories as repos
 from customer.api_keys import revoke_all_keys
-from customer.models import Address, Tenant, TenantStatus
+from customer.models import Tenant, TenantStatus
 from example import repositories as example_repos
 from example.models import Project
 from shared.clients import firestore_client
+from shared.models import PostalAddress
 from shared.transactions import run_transaction
 from tests.integration.conftest import Tenant as TenantPeople
-from tests.support.callables import EMULATOR_HOP_ATTEMPTS, CallableError, call
+from tests.support.callables import CallableError, call
 from tests.support.emulators import functions_url
 from tests.support.users import SignedInUser, create_user, unique_id
 
@@ -32,7 +33,9 @@ def seed_tenant(tenant_id: str) -> None:
         Tenant(
             id=tenant_id,
             name=f"Tenant {tenant_id}",
-            address=Address(line1="1 Main St", city="Berlin", postal_code="10115", country="DE"),
+            address=PostalAddress(
+                line1="1 Main St", city="Berlin", postal_code="10115", country="DE"
+            ),
             admin_email=f"admin@{tenant_id}.test",
             created_by="test",
         )
@@ -64,18 +67,16 @@ def get(
     params: dict[str, Any] | None = None,
     method: str = "GET",
 ) -> requests.Response:
-    """One request to ``customer_api``; retried only when the emulator lost it on the way to
-    the Python worker (the answer is then not the endpoint's JSON)."""
+    """One request to ``customer_api``; its answer must be the endpoint's own JSON."""
     headers = {}
     if key is not None:
         headers[header] = f"Bearer {key}" if header == "Authorization" else key
-    for _ in range(EMULATOR_HOP_ATTEMPTS):
-        answer = _session.request(method, API + path, headers=headers, params=params, timeout=60)
-        if answer.headers.get("Content-Type", "").startswith("application/json"):
-            return answer
-    raise AssertionError(
-        f"customer_api: no answer of its own ({answer.status_code}): {answer.text}"
-    )
+    answer = _session.request(method, API + path, headers=headers, params=params, timeout=60)
+    if not answer.headers.get("Content-Type", "").startswith("application/json"):
+        raise AssertionError(
+            f"customer_api: no answer of its own ({answer.status_code}): {answer.text}"
+        )
+    return answer
 
 
 def error_of(answer: requests.Response) -> dict[str, Any]:

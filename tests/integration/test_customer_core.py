@@ -46,6 +46,17 @@ def test_a_platform_admin_creates_a_tenant_its_headquarters_and_the_first_invita
     assert (invitation.roles, invitation.status.value) == (["tenant-admin"], "pending")
 
 
+def test_an_address_without_postal_code_or_region_creates_the_customer(platform_admin):
+    """Many countries have neither (SPEC section 8: line1, city and country suffice)."""
+    answer = new_customer(
+        platform_admin, address={"line1": "Plot 4, Harbour Road", "city": "Doha", "country": "QA"}
+    )
+
+    tenant = repos.tenants().require(answer["tenantId"])
+    assert (tenant.address.postal_code, tenant.address.region) == (None, None)
+    assert {"tenantId", "invitationId"} <= answer.keys()
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -107,7 +107,7 @@ def test_a_platform_admin_reads_a_profile_of_a_named_tenant(people):
 def test_a_user_changes_their_own_fields_and_the_search_fields_follow(people):
     answer = call(
         "user_update_profile",
-        {"changes": {"displayName": "  Ada   Lovelace ", "address": ADDRESS, "locale": "en-GB"}},
+        {"displayName": "  Ada   Lovelace ", "address": ADDRESS, "locale": "en-GB"},
         people.consumer,
     )["profile"]
 
@@ -119,7 +119,7 @@ def test_a_user_changes_their_own_fields_and_the_search_fields_follow(people):
 
 
 def test_null_clears_an_optional_field(people):
-    call("user_update_profile", {"changes": {"phone": None, "about": None}}, people.consumer)
+    call("user_update_profile", {"phone": None, "about": None}, people.consumer)
 
     profile = stored(people.id, people.consumer.uid)
     assert (profile.phone, profile.about) == (None, None)
@@ -130,12 +130,12 @@ def test_a_field_outside_the_write_list_refuses_the_whole_write(people):
 
     error = refused(
         "user_update_profile",
-        {"changes": {"displayName": "New", "departmentId": "dep-2", "companyRole": "CEO"}},
+        {"displayName": "New", "departmentId": "dep-2", "companyRole": "CEO"},
         people.member,
     )
 
     assert error.status == "INVALID_ARGUMENT"
-    assert error.fields == ["changes.departmentId", "changes.companyRole"]
+    assert error.fields == ["departmentId", "companyRole"]
     assert stored(people.id, people.member.uid) == before
 
 
@@ -144,7 +144,6 @@ def test_a_field_outside_the_write_list_refuses_the_whole_write(people):
     [
         ("roles", ["tenant-admin"]),
         ("email", "me@evil.test"),
-        ("tenantId", "another-tenant"),
         ("disabled", False),
         ("type", "business"),
         ("termsVersion", "2025-01-01"),
@@ -155,38 +154,50 @@ def test_a_field_outside_the_write_list_refuses_the_whole_write(people):
 def test_protected_fields_are_never_writable_by_the_user(people, field, value):
     before = stored(people.id, people.consumer.uid)
 
-    error = refused(
-        "user_update_profile", {"changes": {"displayName": "X", field: value}}, people.consumer
-    )
+    error = refused("user_update_profile", {"displayName": "X", field: value}, people.consumer)
 
     assert error.status == "INVALID_ARGUMENT"
-    assert error.fields == [f"changes.{field}"]
+    assert error.fields == [field]
+    assert stored(people.id, people.consumer.uid) == before
+
+
+def test_a_tenant_id_beside_the_fields_names_the_request_tenant_not_a_profile_field(people):
+    before = stored(people.id, people.consumer.uid)
+
+    error = refused(
+        "user_update_profile", {"displayName": "X", "tenantId": "another-tenant"}, people.consumer
+    )
+
+    assert (error.status, error.details["type"]) == ("PERMISSION_DENIED", "tenant/mismatch")
     assert stored(people.id, people.consumer.uid) == before
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"phone": "call me"}, "changes.phone"),
-        ({"photoUrl": "http://insecure.test/a.png"}, "changes.photoUrl"),
-        ({"address": {**ADDRESS, "country": "Germany"}}, "changes.address.country"),
-        ({"address": {"city": "Berlin"}}, "changes.address.line1"),
-        ({"displayName": None}, "changes.displayName"),
-        ({"displayName": "x" * 121}, "changes.displayName"),
-        ({"colour": "red"}, "changes.colour"),
-        ({}, "changes"),
+        ({"phone": "call me"}, "phone"),
+        ({"photoUrl": "http://insecure.test/a.png"}, "photoUrl"),
+        ({"address": {**ADDRESS, "country": "Germany"}}, "address.country"),
+        ({"address": {"city": "Berlin"}}, "address.line1"),
+        ({"displayName": None}, "displayName"),
+        ({"displayName": "x" * 121}, "displayName"),
+        ({"colour": "red"}, "colour"),
+        ({}, "(request)"),
     ],
 )
 def test_bad_values_are_invalid_argument_naming_the_field(people, changes, field):
-    error = refused("user_update_profile", {"changes": changes}, people.consumer)
+    error = refused("user_update_profile", changes, people.consumer)
 
     assert error.status == "INVALID_ARGUMENT"
     assert field in error.fields
 
 
-def test_unknown_request_fields_are_named(people):
-    error = refused("user_update_profile", {"displayName": "X"}, people.consumer)
-    assert {"displayName", "changes"} <= set(error.fields)
+def test_the_fields_sit_at_the_top_level_and_the_old_changes_wrapper_is_named(people):
+    answer = call("user_update_profile", {"displayName": "Mia"}, people.consumer)
+    assert answer["profile"]["displayName"] == "Mia"
+
+    error = refused("user_update_profile", {"changes": {"displayName": "X"}}, people.consumer)
+    assert (error.status, error.fields) == ("INVALID_ARGUMENT", ["changes"])
 
 
 def test_an_admin_changes_another_users_company_fields_and_type(people):
@@ -194,13 +205,14 @@ def test_an_admin_changes_another_users_company_fields_and_type(people):
         "user_admin_update",
         {
             "userId": people.consumer.uid,
-            "changes": {"type": "business", "displayName": "Now Business"},
+            "type": "business",
+            "displayName": "Now Business",
         },
         people.admin,
     )["profile"]
     call(
         "user_admin_update",
-        {"userId": people.consumer.uid, "changes": {"departmentId": "dep-9"}},
+        {"userId": people.consumer.uid, "departmentId": "dep-9"},
         people.admin,
     )
 
@@ -225,41 +237,41 @@ def test_an_admin_cannot_write_outside_the_admin_list(people, field, value):
 
     error = refused(
         "user_admin_update",
-        {"userId": people.consumer.uid, "changes": {field: value}},
+        {"userId": people.consumer.uid, field: value},
         people.admin,
     )
 
-    assert (error.status, error.fields) == ("INVALID_ARGUMENT", [f"changes.{field}"])
+    assert (error.status, error.fields) == ("INVALID_ARGUMENT", [f"{field}"])
     assert stored(people.id, people.consumer.uid) == before
 
 
 def test_no_one_makes_a_user_a_platform_admin_through_the_type(people):
     error = refused(
         "user_admin_update",
-        {"userId": people.consumer.uid, "changes": {"type": "platform-admin"}},
+        {"userId": people.consumer.uid, "type": "platform-admin"},
         people.admin,
     )
-    assert (error.status, error.fields) == ("INVALID_ARGUMENT", ["changes.type"])
+    assert (error.status, error.fields) == ("INVALID_ARGUMENT", ["type"])
 
 
 def test_an_admin_updating_themselves_is_held_to_the_self_list(people):
     error = refused(
         "user_admin_update",
-        {"userId": people.admin.uid, "changes": {"type": "consumer"}},
+        {"userId": people.admin.uid, "type": "consumer"},
         people.admin,
     )
-    assert error.fields == ["changes.type"]
+    assert error.fields == ["type"]
 
 
 def test_admin_updates_need_the_permission_and_the_same_tenant(people, other_tenant):
     by_member = refused(
         "user_admin_update",
-        {"userId": people.consumer.uid, "changes": {"displayName": "X"}},
+        {"userId": people.consumer.uid, "displayName": "X"},
         people.member,
     )
     by_stranger = refused(
         "user_admin_update",
-        {"userId": people.consumer.uid, "changes": {"displayName": "X"}, "tenantId": people.id},
+        {"userId": people.consumer.uid, "displayName": "X", "tenantId": people.id},
         other_tenant.admin,
     )
     assert by_member.status == by_stranger.status == "PERMISSION_DENIED"

@@ -1,5 +1,5 @@
 // What a frontend does with the Firebase JS SDK against the local stack: sign in as a user,
-// call a callable, read the tenant's data directly where the rules allow, and be refused where
+// call callables with the SPEC's section 8 payloads, read the tenant's data directly where the rules allow, and be refused where
 // they don't. Prints one JSON object; tests/integration/test_js_sdk.py runs and checks it.
 //   node tests/js/frontend_smoke.mjs EMAIL PASSWORD TENANT_ID OTHER_TENANT_ID
 import { initializeApp } from "firebase/app";
@@ -38,6 +38,16 @@ try {
 } catch (error) {
   result.badInput = { code: error.code, fields: (error.details?.fields ?? []).map((f) => f.field) };
 }
+
+// SPEC section 8 payloads, exactly as a frontend sends them.
+const profile = await httpsCallable(functions, "user_get_profile")();
+const renamed = await httpsCallable(functions, "user_update_profile")({ displayName: "Mia" });
+result.profile = {
+  id: profile.data.profile.id,
+  tenantId: profile.data.profile.tenantId,
+  email: profile.data.profile.email,
+  renamedTo: renamed.data.profile.displayName,
+};
 
 const own = await getDocs(collection(db, `tenants/${tenantId}/projects`));
 result.directRead = own.docs.map((d) => d.id);

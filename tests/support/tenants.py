@@ -9,10 +9,11 @@ from typing import Any
 from auth import repositories as auth_repos
 from auth.models import Profile
 from customer import repositories as customer_repos
-from customer.models import Address, Tenant
+from customer.models import Tenant
+from shared.models import PostalAddress
 from tests.support.users import SignedInUser
 
-ADDRESS = Address(line1="1 Main St", city="Berlin", postal_code="10115", country="DE")
+ADDRESS = PostalAddress(line1="1 Main St", city="Berlin", postal_code="10115", country="DE")
 
 
 def seed_tenant(tenant_id: str, *, products: list[str] | None = None, **fields: Any) -> Tenant:
