@@ -14,9 +14,8 @@ setup:        ## install Python, firebase-tools, Java and the emulator binaries
 lint:
 	ops/setup && . .local/env.sh && ruff check . && ruff format --check . && mypy
 
-bench:        ## print the benchmark figures (cold start, then the rest under one stack)
-	ops/setup && functions/venv/bin/python bench/cold_start.py
-	ops/with-emulators sh -c 'for b in callable_latency claims_refresh bulk_deactivate user_list; do python bench/$$b.py || exit 1; done'
+bench:        ## print the benchmark figures, then one verdict line per performance target
+	ops/bench
 
 new-service:  ## generate a service skeleton: make new-service NAME=billing
 	ops/setup && functions/venv/bin/python ops/new_service.py $(NAME)

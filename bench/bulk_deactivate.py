@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
+from bench.verdict import verdict  # noqa: E402
 from shared.auth_context import AuthContext  # noqa: E402
 from shared.sweeps import SweepStatus  # noqa: E402
 from tests.support.emulators import background_triggers_paused, require_stack  # noqa: E402
@@ -82,6 +83,8 @@ def main() -> None:
     print(f"  floor, batched writes from here : {floor_rate:7.0f} users/s")
     print(f"  user sweep, end to end          : {bulk_rate:7.0f} users/s")
     print(f"  ratio                           : {bulk_rate / floor_rate:.2f} (target >= 0.7)")
+    ratio = bulk_rate / floor_rate
+    verdict("bulk deactivation vs batched writes", f"{ratio:.2f}", ">= 0.70", ratio >= 0.7)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 from auth import sweeps  # noqa: E402
 from auth.claims import claims_for  # noqa: E402
 from auth.models import SweepAction  # noqa: E402
+from bench.verdict import verdict  # noqa: E402
 from shared.sweeps import SweepStatus  # noqa: E402
 from tests.support.emulators import background_triggers_paused, require_stack  # noqa: E402
 from tests.support.tenants import import_users, seed_tenant  # noqa: E402
@@ -81,6 +82,8 @@ def main() -> None:
     print(f"  floor, plain Admin SDK loop : {floor_rate:7.0f} users/s")
     print(f"  sweep, end to end           : {sweep_rate:7.0f} users/s")
     print(f"  ratio                       : {sweep_rate / floor_rate:.2f} (target >= 0.8)")
+    ratio = sweep_rate / floor_rate
+    verdict("claims refresh vs an Admin SDK loop", f"{ratio:.2f}", ">= 0.80", ratio >= 0.8)
 
 
 if __name__ == "__main__":

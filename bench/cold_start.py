@@ -20,6 +20,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
+
+from bench.verdict import verdict  # noqa: E402
+
 PROBE = """
 import json, sys, time
 start = time.perf_counter()
@@ -94,7 +98,6 @@ def main() -> None:
     print("discovery (every function, no FUNCTION_TARGET):")
     print(f"  import main.py {main_ms:.0f} ms, floor {floor_ms:.0f} ms: {main_ms / floor_ms:.2f}x")
 
-    sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
     from main import FUNCTIONS
 
     ratios = {}
@@ -105,6 +108,16 @@ def main() -> None:
     print("a deployed instance (FUNCTION_TARGET set: one service module imported):")
     print(f"  median over the {len(ratios)} modules: {statistics.median(ratios.values()):.2f}x")
     print(f"  worst: {worst} {ratios[worst]:.2f}x (target <= 1.30x)")
+    discovery = main_ms / floor_ms
+    verdict(
+        "cold start, discovery vs the SDK floor", f"{discovery:.2f}x", "<= 1.30x", discovery <= 1.3
+    )
+    verdict(
+        f"cold start, worst deployed module ({worst}) vs the SDK floor",
+        f"{ratios[worst]:.2f}x",
+        "<= 1.30x",
+        ratios[worst] <= 1.3,
+    )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
+from bench.verdict import verdict  # noqa: E402
 from tests.support.emulators import functions_url, require_stack  # noqa: E402
 from tests.support.users import create_user, unique_id  # noqa: E402
 
@@ -51,7 +52,7 @@ def main() -> None:
             answered = False
         lost += not answered
     print(f"calls after idle gaps of {GAPS[0]}-{GAPS[1]} s: {args.calls}, lost: {lost}")
-    print(f"verdict: lost deliveries {lost} (target 0): {'met' if lost == 0 else 'NOT met'}")
+    verdict("deliveries lost after idle gaps", str(lost), "0", lost == 0)
 
 
 if __name__ == "__main__":

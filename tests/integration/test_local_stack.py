@@ -48,3 +48,68 @@ def test_an_object_written_to_the_storage_emulator_is_announced_on_pubsub():
         assert ("OBJECT_FINALIZE", name) in seen
     finally:
         subscriber.delete_subscription(subscription=subscription)
+
+
+def _emulator_process_environ() -> dict[str, str]:
+    """The environment of the ``firebase emulators:exec`` process that started this test run."""
+    pid = os.getppid()
+    while pid > 1:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            cmdline = handle.read().replace(b"\0", b" ")
+        if b"emulators:exec" in cmdline:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                pairs = handle.read().split(b"\0")
+            return dict(p.decode().split("=", 1) for p in pairs if b"=" in p)
+        with open(f"/proc/{pid}/stat") as handle:
+            pid = int(handle.read().rsplit(")", 1)[1].split()[1])
+    raise AssertionError("not running under firebase emulators:exec")
+
+
+def test_the_functions_emulator_opens_a_fresh_connection_to_a_worker_for_every_request():
+    """The emulator proxies to its Python workers with Node's global agent. A reused idle
+    socket races gunicorn's 2 s keep-alive close and loses the delivery ("socket hang up"), so
+    the stack's Node runs with a global agent that never keeps a socket: proven here by a Node
+    process with the emulator's own NODE_OPTIONS talking to a server that records connections."""
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    node_options = _emulator_process_environ().get("NODE_OPTIONS", "")
+    assert "ops/node/no-keepalive.cjs" in node_options
+
+    peers: list[int] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive unless the client says otherwise
+
+        def do_GET(self) -> None:
+            peers.append(self.client_address[1])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    script = (
+        "const http = require('http');"
+        "const get = () => new Promise((ok, fail) => http.get("
+        f"{{host: '127.0.0.1', port: {port}, path: '/'}},"
+        " (r) => { r.resume(); r.on('end', ok); }).on('error', fail));"
+        "(async () => { for (let i = 0; i < 3; i++) await get(); })();"
+    )
+    try:
+        subprocess.run(
+            ["node", "-e", script],
+            env={**os.environ, "NODE_OPTIONS": node_options},
+            check=True,
+            timeout=30,
+        )
+    finally:
+        server.shutdown()
+
+    assert len(peers) == 3 and len(set(peers)) == 3, peers
