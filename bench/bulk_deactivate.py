@@ -12,6 +12,11 @@ and nothing else. Background triggers are paused for both runs (through the emul
 neither pays for the other's event fan-out (each disabled profile later emits ``user.disabled``
 and the auth service disables the account: asynchronous, after the bulk run). A small sweep
 warms the task function's worker first.
+
+Two figures: end to end, and from the moment a worker took the job (``startedAt``) to done. The
+difference is the wait for the task's dispatch: the Cloud Tasks emulator looks at an idle
+queue once a second (firebase-tools' ``TaskQueueController.LISTEN_TIMEOUT``), a fixed cost of
+the local stack that a 2,000-user run cannot amortise.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,15 +65,32 @@ def floor(users: int) -> float:
     return users / (time.perf_counter() - start)
 
 
-def bulk(users: int) -> float:
+@dataclass
+class BulkRun:
+    """Users per second of one bulk run: end to end (from the request), and from the moment a
+    worker took the job (the queue's dispatch wait left out)."""
+
+    end_to_end: float
+    from_first_task: float
+    dispatch_wait_s: float
+
+
+def bulk(users: int) -> BulkRun:
     tenant_id, _ = seed_users(users)
+    requested = datetime.now(UTC)
     start = time.perf_counter()
     job_id = lifecycle.deactivate_all(ADMIN, tenant_id, unique_id("request"))
     while (job := lifecycle.job_status(tenant_id, job_id)).status is not SweepStatus.DONE:
-        time.sleep(0.05)
+        time.sleep(0.02)
     elapsed = time.perf_counter() - start
     assert job.changed == users, f"deactivated {job.changed} of {users}"
-    return users / elapsed
+    assert job.started_at is not None and job.finished_at is not None
+    working = (job.finished_at - job.started_at).total_seconds()
+    return BulkRun(
+        end_to_end=users / elapsed,
+        from_first_task=users / working,
+        dispatch_wait_s=(job.started_at - requested).total_seconds(),
+    )
 
 
 def main() -> None:
@@ -78,13 +101,27 @@ def main() -> None:
     with background_triggers_paused():
         bulk(20)
         floor_rate = floor(args.users)
-        bulk_rate = bulk(args.users)
+        run = bulk(args.users)
     print(f"bulk deactivation of {args.users} users:")
-    print(f"  floor, batched writes from here : {floor_rate:7.0f} users/s")
-    print(f"  user sweep, end to end          : {bulk_rate:7.0f} users/s")
-    print(f"  ratio                           : {bulk_rate / floor_rate:.2f} (target >= 0.7)")
-    ratio = bulk_rate / floor_rate
-    verdict("bulk deactivation vs batched writes", f"{ratio:.2f}", ">= 0.70", ratio >= 0.7)
+    print(f"  floor, batched writes from here       : {floor_rate:7.0f} users/s")
+    print(f"  user sweep, end to end                : {run.end_to_end:7.0f} users/s")
+    print(f"    of which waiting for the task queue : {run.dispatch_wait_s:7.2f} s")
+    print(f"  user sweep, from its first task       : {run.from_first_task:7.0f} users/s")
+    end_to_end, working = run.end_to_end / floor_rate, run.from_first_task / floor_rate
+    print(f"  ratio end to end                      : {end_to_end:.2f}")
+    print(f"  ratio from the first task             : {working:.2f}")
+    verdict(
+        "bulk deactivation (from its first task) vs batched writes",
+        f"{working:.2f}",
+        ">= 0.70",
+        working >= 0.7,
+    )
+    verdict(
+        "bulk deactivation (end to end) vs batched writes",
+        f"{end_to_end:.2f}",
+        ">= 0.70",
+        end_to_end >= 0.7,
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,9 @@ Operator = Literal[
     "==", "!=", "<", "<=", ">", ">=", "in", "not-in", "array-contains", "array-contains-any"
 ]
 Direction = Literal["asc", "desc"]
-CHUNK_SIZE = 400
-"""Writes per commit for bulk writes: well under the request-size bound of a commit."""
+CHUNK_SIZE = 500
+"""Writes per commit for bulk writes: a sweep's page (500 documents) in one commit, well under
+the request-size bound of a commit (Firestore no longer caps a commit at 500 writes)."""
 
 
 def utcnow() -> datetime:

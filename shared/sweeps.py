@@ -84,6 +84,9 @@ class SweepJob(Document):
     changed: int = Field(default=0, description="Documents (or users) changed so far.")
     lease_until: datetime | None = None
     lease_owner: str | None = None
+    started_at: datetime | None = Field(
+        default=None, description="When a worker first took the job (after the task's dispatch)."
+    )
     finished_at: datetime | None = None
 
 
@@ -205,6 +208,8 @@ class Sweeper:
             if job.lease_until is not None and job.lease_until > now:
                 raise LeaseHeld(f"{task.job_id} is being worked on")
             lease = {"lease_until": now + LEASE, "lease_owner": uuid.uuid4().hex}
+            if job.started_at is None:
+                lease["started_at"] = now
             jobs.update(job.id, lease, writer=txn)
             return job.model_copy(update=lease)
 
