@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
@@ -36,9 +35,7 @@ def user_on_profile_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
         found = user_events.events_for_change(event.id, tenant_id, user_id, before, after)
         if found:
             events.publish(found)
-        due = (after or {}).get("deidentifyAt")
-        if any(e.type == user_events.DISABLED for e in found) and due and due <= datetime.now(UTC):
-            deidentify.queue(tenant_id, user_id)
+        deidentify.queue_if_due(tenant_id, user_id, found, after)
 
 
 @pubsub_fn.on_message_published(topic="customer-events", retry=True)
@@ -46,14 +43,8 @@ def user_on_profile_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
     "user_on_customer_event", types=["customer.deactivated", "customer.reactivated"]
 )
 def user_on_customer_event(event: events.DomainEvent) -> None:
-    if event.tenant_id is None:
-        return
-    if event.type == "customer.deactivated":
-        params = {"by": lifecycle.DISABLED_BY_TENANT}
-        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.DEACTIVATE, event.id, params)
-    else:
-        params = {"onlyDisabledBy": lifecycle.DISABLED_BY_TENANT}
-        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.REACTIVATE, event.id, params)
+    if event.tenant_id is not None:
+        lifecycle.follow_tenant_status(event.tenant_id, event.type, event.id)
 
 
 @firestore_fn.on_document_written(document=lifecycle.SWEEPER.document_pattern)
