@@ -4,7 +4,7 @@
 #                              [--staging-dir DIR]
 #
 # Deploys every function of functions/main.py with one `gcloud functions deploy NAME --gen2`
-# each, its trigger flags read from the function's declaration (ops/deploy_plan.py), followed by
+# each, its trigger flags read from the function's declaration (ops/deploy/), followed by
 # the task queues, scheduler jobs and invoker bindings the declarations imply; then the Firestore
 # rules and indexes through the Firebase CLI (not with --only). --dry-run prints the plan and
 # stages the source without calling gcloud. See ops/DEPLOY.md.
@@ -59,7 +59,7 @@ PYTHON=$ROOT/functions/venv/bin/python
 args=(--project "$project" --region "$region" --source "$STAGE" --only "$only")
 [ -z "$location" ] || args+=(--firestore-location "$location")
 [ -z "$invoker" ] || args+=(--invoker-service-account "$invoker")
-plan=$("$PYTHON" ops/deploy_plan.py "${args[@]}")
+plan=$("$PYTHON" -m ops.deploy "${args[@]}")
 
 # 3. Stage: functions/ (without venv, caches, tests), with shared/ and static/ beside main.py, so
 #    `import shared` works and shared.settings finds static/ beside the package, as in the repo.

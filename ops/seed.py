@@ -18,9 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
 from customer.models import Tenant  # noqa: E402
-from shared import paths  # noqa: E402
-from shared.clients import admin_app, firestore_client  # noqa: E402
+from customer.repositories import tenants  # noqa: E402
+from example.models import Project  # noqa: E402
+from example.repositories import projects  # noqa: E402
+from shared.clients import admin_app  # noqa: E402
 from shared.models import PostalAddress  # noqa: E402
+from shared.transactions import atomic_batch  # noqa: E402
 from user.models import first_profile  # noqa: E402
 from user.repositories import profiles  # noqa: E402
 
@@ -81,8 +84,8 @@ def seed_user(user: DemoUser) -> None:
 
 
 def seed_documents(now: datetime) -> None:
-    db = firestore_client()
-    batch = db.batch()
+    """The tenant, its users' profiles and the demo project, through their repositories (so
+    the stored shape is the models'), in one batch."""
     tenant = Tenant(
         id=TENANT_ID,
         name=TENANT_NAME,
@@ -93,35 +96,26 @@ def seed_documents(now: datetime) -> None:
         admin_email="admin@demo.test",
         created_by="demo-platform-admin",
         created_at=now,
-        updated_at=now,
     )
-    batch.set(db.document(str(paths.tenant(TENANT_ID))), tenant.to_firestore())
-    for user in USERS:
-        if user.tenant_id is None:
-            continue
-        profile = first_profile(
-            user.uid, user.tenant_id, user.email, user.display_name, list(user.roles), now=now
-        )
-        batch.set(
-            db.document(str(profiles(user.tenant_id).document_path(user.uid))),
-            profile.to_firestore(),
-        )
-    project = paths.tenant_collection(TENANT_ID, "projects").document("demo-project")
-    batch.set(
-        db.document(str(project)),
-        {
-            "tenantId": TENANT_ID,
-            "name": "Website relaunch",
-            "description": "Seeded demo project",
-            "status": "active",
-            "ownerId": "demo-admin",
-            "openTaskCount": 0,
-            "createdAt": now,
-            "updatedAt": now,
-            "version": 1,
-        },
+    project = Project(
+        id="demo-project",
+        tenant_id=TENANT_ID,
+        name="Website relaunch",
+        description="Seeded demo project",
+        owner_id="demo-admin",
+        created_at=now,
+        version=1,
     )
-    batch.commit()
+    with atomic_batch() as batch:
+        tenants().set(tenant, writer=batch)
+        for user in USERS:
+            if user.tenant_id is None:
+                continue
+            profile = first_profile(
+                user.uid, user.tenant_id, user.email, user.display_name, list(user.roles), now=now
+            )
+            profiles(user.tenant_id).set(profile, writer=batch)
+        projects(TENANT_ID).set(project, writer=batch)
 
 
 def main() -> None:

@@ -128,24 +128,6 @@ def _ensure_topic(client: Any, topic: str) -> None:
         client.create_topic(name=topic)
 
 
-BOOKKEEPING = frozenset({"updatedAt", "createdAt", "version"})
-"""Fields every repository write touches: never a change worth announcing."""
-
-
-def changed_fields(
-    before: dict[str, Any], after: dict[str, Any], *, ignored: frozenset[str] = BOOKKEEPING
-) -> list[str]:
-    """The top-level fields of a document write whose values differ (added and removed ones
-    included), for ``<service>.updated`` events' ``changedFields``."""
-    keys = (before.keys() | after.keys()) - ignored
-    return sorted(key for key in keys if before.get(key) != after.get(key))
-
-
-def iso(value: Any) -> str | None:
-    """A stored timestamp as ISO 8601 text for an event's data (None when absent)."""
-    return value.isoformat() if hasattr(value, "isoformat") else None
-
-
 def parse_event(cloud_event: CloudEvent[MessagePublishedData[Any]]) -> DomainEvent:
     """The domain event carried by a Pub/Sub CloudEvent."""
     return DomainEvent.model_validate(cloud_event.data.message.json)

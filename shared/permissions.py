@@ -6,13 +6,12 @@ declares the one permission it needs; the check is data-driven, never ``if role 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.settings import get_settings
+from shared.static_config import load_static
 
 
 class Role(BaseModel):
@@ -41,10 +40,6 @@ class RoleCatalog(BaseModel):
         return any(fnmatchcase(permission, pattern) for pattern in self.permissions_of(roles))
 
 
-@functools.cache
 def role_catalog() -> RoleCatalog:
-    """The catalog, read and validated once per process on first use."""
-    import yaml
-
-    with open(get_settings().static_dir / "roles.yaml", encoding="utf-8") as handle:
-        return RoleCatalog.model_validate(yaml.safe_load(handle))
+    """``static/roles.yaml``, read and validated once per process on first use."""
+    return load_static("roles.yaml", RoleCatalog)

@@ -154,11 +154,11 @@ class Sweeper:
         self.enqueue_current(job)
         return job.id
 
-    def on_job_written(self, after: Any) -> None:
-        """The job trigger's work: queue a task for the written job (``after`` is the trigger's
-        snapshot; a deleted job queues nothing)."""
-        if after is not None and after.exists:
-            self.enqueue_current(SweepJob.from_firestore(after.id, after.to_dict() or {}))
+    def on_job_written(self, job_id: str, after: dict[str, Any] | None) -> None:
+        """The job trigger's work: queue a task for the written job (``after`` is its data,
+        ``shared.document_changes.before_after``; a deleted job queues nothing)."""
+        if after is not None:
+            self.enqueue_current(SweepJob.from_firestore(job_id, after))
 
     def enqueue_current(self, job: SweepJob) -> None:
         """Queue a task for the job if it is running and unleased (the job trigger calls this;

@@ -20,6 +20,7 @@ from firebase_functions import firestore_fn, pubsub_fn, tasks_fn
 from auth import claims, sessions, sweeps
 from auth.models import SweepAction
 from shared import events, logs
+from shared.document_changes import data_after
 from shared.sweeps import TASK_OPTIONS, SweepTask
 from shared.tasks import task_handler
 
@@ -61,7 +62,7 @@ def auth_on_user_event(event: events.DomainEvent) -> None:
 @firestore_fn.on_document_written(document=sweeps.SWEEPER.document_pattern)
 def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
     with logs.invocation("auth_on_sweep_job_written", tenantId=event.params["tenantId"]):
-        sweeps.SWEEPER.on_job_written(event.data.after)
+        sweeps.SWEEPER.on_job_written(event.params["jobId"], data_after(event))
 
 
 @tasks_fn.on_task_dispatched(**TASK_OPTIONS)

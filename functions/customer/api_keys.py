@@ -7,7 +7,6 @@ plaintext of a key is answered once (create, rotate) and never stored.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from customer.models import TenantStatus
 from shared.api_keys import ApiKey, ApiKeyStatus, issue_secret
 from shared.errors import FailedPrecondition, InvalidArgument, ResourceExhausted
 from shared.repository import Order, Page, where
-from shared.settings import get_settings
+from shared.static_config import load_static
 from shared.transactions import run_transaction
 
 if TYPE_CHECKING:
@@ -36,13 +35,9 @@ class IssuedKey:
     plaintext: str
 
 
-@functools.cache
 def scope_catalog() -> ScopeCatalog:
     """``static/api_scopes.yaml``, read and validated once per process on first use."""
-    import yaml
-
-    with open(get_settings().static_dir / "api_scopes.yaml", encoding="utf-8") as source:
-        return ScopeCatalog.model_validate(yaml.safe_load(source))
+    return load_static("api_scopes.yaml", ScopeCatalog)
 
 
 def check_scopes(scopes: list[str]) -> list[str]:

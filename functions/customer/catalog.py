@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-import functools
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.settings import get_settings
+from shared.static_config import load_static
 
 
-@functools.cache
+class Product(BaseModel):
+    """One product of ``static/products.yaml``; its id lands in the ``products`` claim."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    description: str = Field(default="", description="What subscribing to it gives a tenant.")
+
+
+class ProductCatalog(BaseModel):
+    """``static/products.yaml``: every product, by id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    products: dict[str, Product] = Field(default_factory=dict)
+
+
 def product_ids() -> frozenset[str]:
-    import yaml
-
-    with open(get_settings().static_dir / "products.yaml", encoding="utf-8") as source:
-        return frozenset((yaml.safe_load(source) or {}).get("products") or {})
+    """The ids of every declared product (read and validated once per process)."""
+    return frozenset(load_static("products.yaml", ProductCatalog).products)
 
 
 def unknown_products(requested: list[str]) -> list[str]:

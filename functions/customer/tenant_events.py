@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import DomainEvent, changed_fields, iso, new_event
+from shared.document_changes import DocumentChange, iso
+from shared.events import DomainEvent
 
 CREATED = "customer.created"
 UPDATED = "customer.updated"
@@ -31,20 +32,11 @@ def events_for_change(
     """The events of one tenant write (none for a deletion: tenants are closed, not deleted)."""
     if after is None:
         return []
-
-    def event(type: str, data: dict[str, Any]) -> DomainEvent:
-        suffix = type.split(".", 1)[1]
-        return new_event(
-            type,
-            tenant_id=tenant_id,
-            subject_id=tenant_id,
-            event_id=f"{cause_id}-{suffix}",
-            data=data,
-        )
-
+    change = DocumentChange(cause_id, tenant_id, tenant_id, before, after)
+    event = change.event
     if before is None:
         return [event(CREATED, {"name": after.get("name"), "products": after.get("products")})]
-    changed = changed_fields(before, after)
+    changed = change.changed_fields()
     if not changed:
         return []
     found = [event(UPDATED, {"changedFields": changed, "products": after.get("products")})]

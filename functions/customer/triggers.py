@@ -14,6 +14,7 @@ from firebase_functions import firestore_fn, scheduler_fn
 
 from customer import lifecycle, tenant_events
 from shared import events, logs
+from shared.document_changes import before_after
 
 TENANT_DOCUMENT = "tenants/{tenantId}"
 
@@ -22,13 +23,7 @@ TENANT_DOCUMENT = "tenants/{tenantId}"
 def customer_on_tenant_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
     tenant_id = event.params["tenantId"]
     with logs.invocation("customer_on_tenant_written", tenantId=tenant_id):
-        before, after = event.data.before, event.data.after
-        found = tenant_events.events_for_change(
-            event.id,
-            tenant_id,
-            before.to_dict() if before is not None and before.exists else None,
-            after.to_dict() if after is not None and after.exists else None,
-        )
+        found = tenant_events.events_for_change(event.id, tenant_id, *before_after(event))
         if found:
             events.publish(found)
 

@@ -1,8 +1,8 @@
 """The due-date reminder: a Cloud Task that fires before a task is due.
 
-Idempotent: ``reminderSentAt`` is set in a transaction the first time, and the ``example.task_due``
-event has an id derived from the task and its due date, so a second delivery republishes the
-same event id, which consumers ignore.
+Idempotent: ``reminderSentAt`` is set in a transaction the first time, and the
+``example.task_came_due`` event has an id derived from the task and its due date, so a second
+delivery republishes the same event id, which consumers ignore.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from example import repositories as repos
 from example.models import ReminderTask, TaskStatus
-from example.task_events import DUE
+from example.task_events import CAME_DUE
 from shared import events
 from shared.transactions import run_transaction
 
@@ -37,7 +37,7 @@ def send_due_reminder(payload: ReminderTask) -> bool:
     events.publish(
         [
             events.new_event(
-                DUE,
+                CAME_DUE,
                 tenant_id=payload.tenant_id,
                 subject_id=payload.task_id,
                 event_id=f"due-{payload.task_id}-{int(payload.due_at.timestamp())}",

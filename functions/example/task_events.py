@@ -20,7 +20,7 @@ COMPLETED = "example.task_completed"
 REOPENED = "example.task_reopened"
 ASSIGNED = "example.task_assigned"
 DELETED = "example.task_deleted"
-DUE = "example.task_due"
+CAME_DUE = "example.task_came_due"
 
 
 def _is_open(data: dict[str, Any] | None) -> bool:

@@ -18,6 +18,7 @@ from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, t
 from example import maintenance, reminders, task_events
 from example.models import ReminderTask
 from shared import events, logs
+from shared.document_changes import before_after
 from shared.tasks import task_handler
 
 TASK_DOCUMENT = "tenants/{tenantId}/projects/{projectId}/tasks/{taskId}"
@@ -28,14 +29,12 @@ def example_on_task_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
     """Publish the domain event of a task write (same event id on a re-delivery)."""
     params = event.params
     with logs.invocation("example_on_task_written", tenantId=params["tenantId"]):
-        before, after = event.data.before, event.data.after
         domain_event = task_events.event_for_change(
             event.id,
             params["tenantId"],
             params["projectId"],
             params["taskId"],
-            before.to_dict() if before is not None and before.exists else None,
-            after.to_dict() if after is not None and after.exists else None,
+            *before_after(event),
         )
         if domain_event is not None:
             events.publish([domain_event])

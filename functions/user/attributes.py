@@ -8,14 +8,13 @@ camelCase names of the wire and of Firestore.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.errors import InvalidArgument
-from shared.settings import get_settings
+from shared.static_config import load_static
 from user.api_models import EDITABLE_FIELDS
 from user.models import UserProfile, UserType
 
@@ -119,13 +118,9 @@ def parse_config(data: Mapping[str, Any]) -> AttributeConfig:
     return AttributeConfig.model_validate(data)
 
 
-@functools.cache
 def attribute_config() -> AttributeConfig:
     """The service's config, read and validated once per process on first use."""
-    import yaml
-
-    with open(get_settings().static_dir / CONFIG_FILE, encoding="utf-8") as handle:
-        return parse_config(yaml.safe_load(handle))
+    return load_static(CONFIG_FILE, AttributeConfig)
 
 
 def visible(profile: UserProfile, access: FieldAccess) -> dict[str, Any]:

@@ -21,9 +21,11 @@ from typing import Any
 from pydantic import Field
 
 from shared import logs
+from shared.events import DomainEvent
 from shared.models import Model
 from shared.transactions import run_transaction
 from user import repositories as repos
+from user import user_events
 from user.models import DEIDENTIFIED_NAME, PERSONAL_FIELDS, UserType
 
 TASK_FUNCTION = "userDeidentify"
@@ -84,6 +86,25 @@ def queue(tenant_id: str, user_id: str) -> None:
         DeidentifyTask(tenant_id=tenant_id, user_id=user_id),
         task_id=f"deidentify-{digest}",
     )
+
+
+def queue_if_due(
+    tenant_id: str,
+    user_id: str,
+    found: list[DomainEvent],
+    after: dict[str, Any] | None,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """After a profile write: queue the de-identification at once when the write disabled the
+    user and ``deidentifyAt`` has already passed (a tenant that keeps nothing); a later date is
+    the daily :func:`deidentify_due`'s. Whether it queued (the task id deduplicates repeats)."""
+    due = (after or {}).get("deidentifyAt")
+    just_disabled = any(event.type == user_events.DISABLED for event in found)
+    if not (just_disabled and due and due <= (now or datetime.now(UTC))):
+        return False
+    queue(tenant_id, user_id)
+    return True
 
 
 def deidentify_due(now: datetime | None = None, *, page_size: int = 200) -> int:

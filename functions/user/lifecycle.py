@@ -158,3 +158,13 @@ def reactivate_all(ctx: AuthContext, tenant_id: str, request_id: str) -> str:
 
 def job_status(tenant_id: str, job_id: str) -> SweepJob:
     return SWEEPER.jobs(tenant_id).require(job_id)
+
+
+def follow_tenant_status(tenant_id: str, event_type: str, event_id: str) -> None:
+    """A tenant's deactivation (``customer.deactivated``) deactivates its users, marked as
+    disabled by the tenant; its reactivation re-enables only those. The job id derives from the
+    event id, so a re-delivered event starts nothing new."""
+    if event_type == "customer.deactivated":
+        SWEEPER.start(tenant_id, DEACTIVATE, event_id, {"by": DISABLED_BY_TENANT})
+    elif event_type == "customer.reactivated":
+        SWEEPER.start(tenant_id, REACTIVATE, event_id, {"onlyDisabledBy": DISABLED_BY_TENANT})

@@ -10,7 +10,6 @@ the same id) and a retry after a successful one does not.
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from shared import cursors, events
 from shared.errors import InvalidArgument
-from shared.settings import get_settings
+from shared.static_config import load_static
 from shared.transactions import run_transaction
 from user import repositories as repos
 from user.api_models import TERMS_VERSION
@@ -55,13 +54,9 @@ class TermsConfig(BaseModel):
         return self
 
 
-@functools.cache
 def terms_config() -> TermsConfig:
     """The terms config, read and validated once per process."""
-    import yaml
-
-    with open(get_settings().static_dir / "terms.yaml", encoding="utf-8") as handle:
-        return TermsConfig.model_validate(yaml.safe_load(handle))
+    return load_static("terms.yaml", TermsConfig)
 
 
 def first_accepted_event(acceptance: TermsAcceptance) -> events.DomainEvent:

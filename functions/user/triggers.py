@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
 from shared import events, logs
+from shared.document_changes import before_after, data_after
 from shared.sweeps import TASK_OPTIONS, SweepTask
 from shared.tasks import task_handler
 from user import deidentify, lifecycle, user_events
@@ -31,20 +31,11 @@ PROFILE_DOCUMENT = "tenants/{tenantId}/users/{userId}"
 def user_on_profile_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
     tenant_id, user_id = event.params["tenantId"], event.params["userId"]
     with logs.invocation("user_on_profile_written", tenantId=tenant_id):
-        before, after = event.data.before, event.data.after
-        after_data = after.to_dict() if after is not None and after.exists else None
-        found = user_events.events_for_change(
-            event.id,
-            tenant_id,
-            user_id,
-            before.to_dict() if before is not None and before.exists else None,
-            after_data,
-        )
+        before, after = before_after(event)
+        found = user_events.events_for_change(event.id, tenant_id, user_id, before, after)
         if found:
             events.publish(found)
-        due = (after_data or {}).get("deidentifyAt")
-        if any(e.type == user_events.DISABLED for e in found) and due and due <= datetime.now(UTC):
-            deidentify.queue(tenant_id, user_id)
+        deidentify.queue_if_due(tenant_id, user_id, found, after)
 
 
 @pubsub_fn.on_message_published(topic="customer-events", retry=True)
@@ -52,20 +43,14 @@ def user_on_profile_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
     "user_on_customer_event", types=["customer.deactivated", "customer.reactivated"]
 )
 def user_on_customer_event(event: events.DomainEvent) -> None:
-    if event.tenant_id is None:
-        return
-    if event.type == "customer.deactivated":
-        params = {"by": lifecycle.DISABLED_BY_TENANT}
-        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.DEACTIVATE, event.id, params)
-    else:
-        params = {"onlyDisabledBy": lifecycle.DISABLED_BY_TENANT}
-        lifecycle.SWEEPER.start(event.tenant_id, lifecycle.REACTIVATE, event.id, params)
+    if event.tenant_id is not None:
+        lifecycle.follow_tenant_status(event.tenant_id, event.type, event.id)
 
 
 @firestore_fn.on_document_written(document=lifecycle.SWEEPER.document_pattern)
 def user_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]]) -> None:
     with logs.invocation("user_on_sweep_job_written", tenantId=event.params["tenantId"]):
-        lifecycle.SWEEPER.on_job_written(event.data.after)
+        lifecycle.SWEEPER.on_job_written(event.params["jobId"], data_after(event))
 
 
 @tasks_fn.on_task_dispatched(**TASK_OPTIONS)

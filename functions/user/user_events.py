@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import BOOKKEEPING, DomainEvent, changed_fields, iso, new_event
+from shared.document_changes import BOOKKEEPING, DocumentChange, iso
+from shared.events import DomainEvent
 
 CREATED = "user.created"
 UPDATED = "user.updated"
@@ -33,17 +34,9 @@ def events_for_change(
     after: dict[str, Any] | None,
 ) -> list[DomainEvent]:
     """The events of one profile write."""
-
-    def event(type: str, data: dict[str, Any]) -> DomainEvent:
-        suffix = type.split(".", 1)[1]
-        return new_event(
-            type,
-            tenant_id=tenant_id,
-            subject_id=user_id,
-            event_id=f"{cause_id}-{suffix}",
-            data={"type": (after or before or {}).get("type"), **data},
-        )
-
+    common = {"type": (after or before or {}).get("type")}
+    change = DocumentChange(cause_id, tenant_id, user_id, before, after, common)
+    event = change.event
     if before is None and after is None:
         return []
     if before is None:
@@ -51,7 +44,7 @@ def events_for_change(
         return [event(CREATED, {"roles": after.get("roles", []), "email": after.get("email")})]
     if after is None:
         return [event(DELETED, {})]
-    changed = changed_fields(before, after, ignored=_IGNORED)
+    changed = change.changed_fields(_IGNORED)
     if not changed:
         return []
     found = [event(UPDATED, {"changedFields": changed, "roles": after.get("roles", [])})]

@@ -113,3 +113,25 @@ def test_the_functions_emulator_opens_a_fresh_connection_to_a_worker_for_every_r
         server.shutdown()
 
     assert len(peers) == 3 and len(set(peers)) == 3, peers
+
+
+def test_the_demo_seed_writes_documents_its_models_read_back_and_seeding_twice_changes_nothing():
+    from customer.repositories import tenants
+    from example.repositories import projects
+    from ops import seed
+    from user.repositories import profiles
+
+    seed.main()
+    first = tenants().require(seed.TENANT_ID)
+    seed.main()
+
+    tenant = tenants().require(seed.TENANT_ID)
+    assert tenant.name == seed.TENANT_NAME and tenant.products == seed.PRODUCTS
+    assert tenant.address == first.address and tenant.address.country == "DE"
+    members = [u for u in seed.USERS if u.tenant_id == seed.TENANT_ID]
+    for user in members:
+        profile = profiles(seed.TENANT_ID).require(user.uid)
+        assert (profile.email, profile.roles) == (user.email, list(user.roles))
+    project = projects(seed.TENANT_ID).require("demo-project")
+    assert (project.owner_id, project.open_task_count, project.version) == ("demo-admin", 0, 1)
+    assert len(projects(seed.TENANT_ID).query().items) == 1

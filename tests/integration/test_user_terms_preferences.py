@@ -154,14 +154,14 @@ def test_preferences_merge_per_notification_and_channel(tenant):
             "notifications": {
                 "messaging.message_sent": {"email": True, "slack": False},
                 "files.uploaded": {"inApp": None},
-                "example.task_due": {"teams": True},
+                "example.task_came_due": {"teams": True},
             }
         },
         tenant.member,
     )
 
     expected = {
-        "example.task_due": {"teams": True},
+        "example.task_came_due": {"teams": True},
         "messaging.message_sent": {"email": True, "push": True, "slack": False},
     }
     assert answer == {"notifications": expected}

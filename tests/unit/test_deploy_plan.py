@@ -9,18 +9,10 @@ from typing import Any
 import pytest
 from firebase_functions import firestore_fn, https_fn, options, params, scheduler_fn, tasks_fn
 
-from ops.deploy_plan import (
-    Deployment,
-    Options,
-    PlanError,
-    Upsert,
-    build_plan,
-    exposed_functions,
-    load_env_file,
-    plan_function,
-    plan_lines,
-    render,
-)
+from ops.deploy.cli import load_env_file
+from ops.deploy.commands import Deployment, Options, build_plan, plan_function, plan_lines, render
+from ops.deploy.declarations import PlanError, exposed_functions
+from ops.deploy.resources import Upsert
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = Options(project="acme-prod", project_number="123")

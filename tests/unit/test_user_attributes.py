@@ -5,18 +5,16 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
-from shared.settings import get_settings
+from shared.static_config import read_static
 from user.attributes import CONFIG_FILE, attribute_config, parse_config
 from user.models import UserType
 
 
 @pytest.fixture
 def shipped():
-    with open(get_settings().static_dir / CONFIG_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_static(CONFIG_FILE)
 
 
 def test_the_shipped_config_loads_and_protects_every_sensitive_field():
