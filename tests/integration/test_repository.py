@@ -157,3 +157,31 @@ def test_a_subcollection_repository_only_sees_its_parents_documents():
     assert first.get("p1") is not None
     assert second.get("p1") is None
     assert str(first.path) == f"tenants/{tenant_id}/widgets/a/parts"
+
+
+def test_a_unit_of_work_that_raises_after_staging_writes_commits_nothing(widgets):
+    from shared.unit_of_work import in_transaction
+
+    existing = widgets.create(make(widgets, rank=1))
+
+    def work(uow):
+        repo = uow.bind(widgets)
+        current = repo.require(existing.id)
+        repo.update(current.id, {"rank": current.rank + 1})
+        repo.create(make(widgets))
+        raise ValueError("a rule refused after staging")
+
+    with pytest.raises(ValueError):
+        in_transaction(work)
+
+    assert widgets.require(existing.id).rank == 1
+    assert widgets.count() == 1
+
+
+def test_a_batch_unit_of_work_writes_everything_at_once(widgets):
+    from shared.unit_of_work import in_batch
+
+    docs = [make(widgets, rank=n) for n in range(3)]
+    in_batch(lambda uow: [uow.bind(widgets).create(d) for d in docs])
+
+    assert sorted(w.rank for w in widgets.get_many(d.id for d in docs).values()) == [0, 1, 2]

@@ -1,0 +1,107 @@
+"""An in-memory unit of work for unit tests of domain rules (no emulator, no Firestore types).
+
+Documents live in a dict per collection path; a unit's writes are staged and applied only when
+the test commits it (``run``), so a rule that raises leaves the store as it was, as a Firestore
+transaction would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+from shared.errors import AlreadyExists, NotFound
+from shared.events import DomainEvent
+from shared.repository import CollectionRepository
+
+T = TypeVar("T", bound=Any)
+R = TypeVar("R")
+Store = dict[str, dict[str, Any]]
+
+
+class _FakeBound(Generic[T]):
+    def __init__(self, repository: CollectionRepository[T], uow: FakeUnitOfWork) -> None:
+        self._model = repository.model
+        self._path = str(repository.path)
+        self._uow = uow
+
+    def _docs(self) -> dict[str, Any]:
+        return self._uow.view(self._path)
+
+    def get(self, doc_id: str) -> T | None:
+        return self._docs().get(doc_id)
+
+    def require(self, doc_id: str) -> T:
+        found = self.get(doc_id)
+        if found is None:
+            raise NotFound(f"{self._model.__name__} {doc_id} not found", id=doc_id)
+        return found
+
+    def get_many(self, doc_ids: Iterable[str]) -> dict[str, T]:
+        docs = self._docs()
+        return {i: docs[i] for i in dict.fromkeys(doc_ids) if i in docs}
+
+    def create(self, doc: T) -> T:
+        if doc.id in self._docs():
+            raise AlreadyExists(f"{self._model.__name__} {doc.id} already exists")
+        return self.set(doc)
+
+    def set(self, doc: T) -> T:
+        self._uow.stage(self._path, doc.id, doc)
+        return doc
+
+    def update(self, doc_id: str, changes: Mapping[str, Any]) -> None:
+        current = self.require(doc_id)
+        self._uow.stage(self._path, doc_id, current.model_copy(update=dict(changes)))
+
+    def delete(self, doc_id: str) -> None:
+        self._uow.stage(self._path, doc_id, None)
+
+
+class FakeUnitOfWork:
+    """Binds repositories to an in-memory store; ``events`` holds what the last committed unit
+    emitted."""
+
+    def __init__(self, store: Store | None = None) -> None:
+        self.store: Store = store if store is not None else {}
+        self.events: list[DomainEvent] = []
+        self._staged: dict[tuple[str, str], Any] = {}
+        self._emitted: list[DomainEvent] = []
+
+    def bind(self, repository: CollectionRepository[T]) -> _FakeBound[T]:
+        return _FakeBound(repository, self)
+
+    def emit(self, *events: DomainEvent) -> None:
+        self._emitted.extend(events)
+
+    def seed(self, repository: CollectionRepository[Any], *docs: Any) -> None:
+        """Documents that exist before the unit runs."""
+        for doc in docs:
+            self.store.setdefault(str(repository.path), {})[doc.id] = doc
+
+    def view(self, path: str) -> dict[str, Any]:
+        """The collection as this unit sees it: the store plus its own staged writes."""
+        docs = dict(self.store.get(path, {}))
+        for (staged_path, doc_id), doc in self._staged.items():
+            if staged_path == path:
+                if doc is None:
+                    docs.pop(doc_id, None)
+                else:
+                    docs[doc_id] = doc
+        return docs
+
+    def stage(self, path: str, doc_id: str, doc: Any) -> None:
+        self._staged[(path, doc_id)] = doc
+
+    def run(self, work: Callable[[FakeUnitOfWork], R]) -> R:
+        """Run ``work`` as one unit: its writes and events land only if it returns."""
+        self._staged, self._emitted = {}, []
+        result = work(self)
+        for (path, doc_id), doc in self._staged.items():
+            if doc is None:
+                self.store.get(path, {}).pop(doc_id, None)
+            else:
+                self.store.setdefault(path, {})[doc_id] = doc
+        self.events = list(self._emitted)
+        self._staged, self._emitted = {}, []
+        return result
