@@ -291,6 +291,24 @@ class SubcollectionRepository(CollectionRepository[T]):
         self.parent = parent
 
 
+class CollectionGroup(CollectionRepository[T]):
+    """Every collection named ``name`` across tenants (a collection-group query), read only:
+    the same typed ``query``/``count``/``stream_all`` as a repository, for the few scans that
+    must cross tenants (pending invitations for an email, profiles due for de-identification).
+    The documents must carry their tenant in their data: the group knows no parent."""
+
+    def __init__(self, model: type[T], name: str) -> None:
+        super().__init__(model, CollectionPath((check_id(name, "collection"),)))
+        self.name = name
+
+    @property
+    def collection(self) -> Any:
+        return firestore_client().collection_group(self.name)
+
+    def ref(self, doc_id: str) -> DocumentReference:
+        raise TypeError("a collection group has no document paths: read through a repository")
+
+
 def _direction(direction: Direction) -> str:
     return "DESCENDING" if direction == "desc" else "ASCENDING"
 

@@ -185,3 +185,39 @@ def test_a_batch_unit_of_work_writes_everything_at_once(widgets):
     in_batch(lambda uow: [uow.bind(widgets).create(d) for d in docs])
 
     assert sorted(w.rank for w in widgets.get_many(d.id for d in docs).values()) == [0, 1, 2]
+
+
+def test_a_collection_group_query_finds_documents_across_tenants():
+    from shared.repository import CollectionGroup
+
+    name = f"gadgets{unique_id('g').replace('-', '')}"
+    for tenant in (unique_id("t"), unique_id("t")):
+        repo = CollectionRepository(Widget, paths.tenant_collection(tenant, name))
+        repo.create(Widget(id=repo.new_id(), tenant_id=tenant, name="shared-name", rank=1))
+        repo.create(Widget(id=repo.new_id(), tenant_id=tenant, name="other", rank=2))
+
+    group = CollectionGroup(Widget, name)
+    found = group.query(where("name", "==", "shared-name"), limit=10).items
+
+    assert len(found) == 2 and len({w.tenant_id for w in found}) == 2
+    assert group.count(where("rank", "==", 2)) == 2
+
+
+def test_a_collection_group_pages_with_cursors():
+    from shared.repository import CollectionGroup
+
+    name = f"pieces{unique_id('g').replace('-', '')}"
+    for tenant in (unique_id("t"), unique_id("t"), unique_id("t")):
+        repo = CollectionRepository(Widget, paths.tenant_collection(tenant, name))
+        repo.create(Widget(id="same-id", tenant_id=tenant, name="p"))
+
+    group = CollectionGroup(Widget, name)
+    seen, cursor = [], None
+    while True:
+        page = group.query(limit=2, cursor=cursor)
+        seen += [w.tenant_id for w in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+
+    assert len(seen) == 3 and len(set(seen)) == 3
