@@ -160,16 +160,23 @@ class CollectionRepository(Generic[T]):
         if fields is not None:
             wanted = [*fields, *(o.field for o in order_by)]
             query = query.select(list(dict.fromkeys(self._field(f) for f in wanted)))
+        scope = self.cursor_scope(order_by)
         if cursor:
-            query = query.start_after(cursors.decode(cursor, len(order_by) + 1))
+            query = query.start_after(cursors.decode(cursor, len(order_by) + 1, scope))
         snapshots = list(query.limit(limit + 1).stream())
         items = [m for m in (self._load(s) for s in snapshots[:limit]) if m is not None]
         next_cursor = None
         if len(snapshots) > limit:
             last = snapshots[limit - 1]
             values = [last.get(self._field(o.field)) for o in order_by]
-            next_cursor = cursors.encode([*values, last.id])
+            next_cursor = cursors.encode([*values, last.id], scope)
         return Page(items, next_cursor)
+
+    def cursor_scope(self, order_by: Sequence[Order] = ()) -> str:
+        """What a cursor of this collection and order is signed for (``shared.cursors``): a
+        cursor of another query, collection or tenant does not decode here."""
+        order = ",".join(f"{self._field(o.field)}:{o.direction}" for o in order_by)
+        return f"{self.path}?{order}"
 
     def stream_all(self, *filters: Filter, page_size: int = 500) -> Iterator[T]:
         """Every matching document, page by page (bounded memory on large sets)."""
