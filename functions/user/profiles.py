@@ -9,6 +9,7 @@ list refuses the whole write.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -90,7 +91,9 @@ def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
     """The validated values by model field name (nested values stay models, so they are stored
     under their camelCase names); ``invalid-argument`` naming each bad ``changes.<field>``."""
     try:
-        parsed = ProfileChanges.model_validate(raw_changes)
+        parsed = ProfileChanges.model_validate_json(
+            json.dumps(raw_changes), strict=True, extra="forbid"
+        )
     except ValidationError as error:
         fields = [
             {"field": field_name(("changes", *item["loc"])), "message": item["msg"]}
