@@ -51,6 +51,12 @@ def _field_key(value: str) -> str:
     return value
 
 
+def _not_reserved(value: str) -> str:
+    if _RESERVED.match(value):
+        raise ValueError("__reserved__ names are not allowed")
+    return value
+
+
 def _not_null(value: Any) -> Any:
     if value is None:
         raise ValueError("cannot be null: leave the field out to keep it")
@@ -102,6 +108,9 @@ Cursor = Annotated[
 
 FieldKey = Annotated[str, AfterValidator(_field_key)]
 """A map key that becomes a Firestore field name: letters, digits, ``_``, ``-``; not ``__x__``."""
+
+NotReserved = AfterValidator(_not_reserved)
+"""Add to a key type with its own pattern: Firestore reserves ``__x__`` field names."""
 
 Limit = Annotated[int, Field(ge=1, le=100, description="Items per page, 1-100.")]
 """A page size."""

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from shared.models import Model, RequestModel
-from shared.types import Cursor, FieldKey, Id, Label, Limit, Line, Text
+from shared.types import Cursor, FieldKey, Id, Label, Limit, Line, NotReserved, Text
 from user.models import NOTIFICATION_ID, PostalAddress
 
 UserId = Annotated[Id, Field(description="A Firebase uid.")]
@@ -124,7 +124,9 @@ class TermsPendingPage(Model):
 
 
 # -- preferences ------------------------------------------------------------------------------
-NotificationId = Annotated[str, StringConstraints(max_length=100, pattern=NOTIFICATION_ID)]
+NotificationId = Annotated[
+    str, StringConstraints(max_length=100, pattern=NOTIFICATION_ID), NotReserved
+]
 """A notification id, e.g. ``messaging.message_sent``: a key of the stored preferences map,
 written with ``set`` (so a dot is part of the name, never a path), never ``__reserved__``."""
 

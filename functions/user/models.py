@@ -158,7 +158,7 @@ class ChannelChoices(Model):
     teams: bool | None = None
 
 
-NOTIFICATION_ID = r"^(?!__.*__$)[a-z0-9_-]+(\.[a-z0-9_-]+)*$"
+NOTIFICATION_ID = r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$"
 """Dot-separated lower-case words (``files.uploaded``), at most 100 characters (see
 ``NotificationId``); never a Firestore-reserved ``__name__``, never an empty segment."""
 _PREFERENCE_STAMPS = ("tenantId", "userId", "createdAt", "updatedAt")
