@@ -214,7 +214,10 @@ def callable_endpoint(
                     return result.model_dump(by_alias=True, mode="json", exclude_none=True)
                 return result or {}
 
+        # what tests (the bad-input sweep) and tools read to know a callable's contract
         endpoint.request_model = request_model  # type: ignore[attr-defined]
+        endpoint.permission = permission  # type: ignore[attr-defined]
+        endpoint.public = public  # type: ignore[attr-defined]
         return endpoint
 
     return decorate
