@@ -277,3 +277,25 @@ def requests_call(name: str, data: dict[str, Any], user: SignedInUser) -> dict[s
     from tests.support.callables import call
 
     return call(name, data, user)
+
+
+def test_every_callable_answers_a_body_that_is_no_json_object_with_invalid_argument(tenant):
+    bodies = ["{not json", '{"data": ', "5", "[]", ""]
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {tenant.admin.id_token}",
+    }
+
+    def post(name: str, body: str) -> tuple[str, str, int, str]:
+        for _ in range(EMULATOR_HOP_ATTEMPTS):
+            answer = _session.post(functions_url(name), data=body, headers=headers, timeout=60)
+            if answer.headers.get("Content-Type", "").startswith("application/json"):
+                return name, body, answer.status_code, answer.json()["error"]["status"]
+        return name, body, answer.status_code, "no-answer"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda nb: post(*nb), [(n, b) for n in callables() for b in bodies])
+        )
+    wrong = [a for a in answers if a[2:] != (400, "INVALID_ARGUMENT")]
+    assert not wrong, wrong[:10]
