@@ -134,6 +134,10 @@ class Options:
         }
 
 
+PLATFORM_SECRETS = ("FOUNDATION_CURSOR_SECRET",)
+"""Secret Manager secrets every function mounts (``env/README.md``): the page-cursor key."""
+
+
 def _literal(value: Any, name: str, what: str) -> Any:
     """A declared value, or None when left to the default (None or the SDK's RESET_VALUE)."""
     from firebase_functions.params import Expression
@@ -188,8 +192,9 @@ def _deploy_argv(name: str, endpoint: Any, region: str, options: Options) -> Arg
         argv.append(f"--vpc-connector={endpoint.vpc['connector']}")
         if egress := EGRESS.get(str(_literal(endpoint.vpc.get("egressSettings"), name, "egress"))):
             argv.append(f"--egress-settings={egress}")
-    if secrets := _literal(endpoint.secretEnvironmentVariables, name, "secrets"):
-        argv.append("--set-secrets=" + ",".join(f"{s['key']}={s['key']}:latest" for s in secrets))
+    declared = _literal(endpoint.secretEnvironmentVariables, name, "secrets") or []
+    secrets = [*PLATFORM_SECRETS, *(s["key"] for s in declared if s["key"] not in PLATFORM_SECRETS)]
+    argv.append("--set-secrets=" + ",".join(f"{key}={key}:latest" for key in secrets))
     if endpoint.labels:
         argv.append("--update-labels=" + ",".join(f"{k}={v}" for k, v in endpoint.labels.items()))
     return argv
