@@ -63,6 +63,11 @@ def _not_null(value: Any) -> Any:
     return value
 
 
+SingleLine = AfterValidator(_single_line)
+"""For a one-line text of other bounds than the named types: ``Annotated[str,
+StringConstraints(strip_whitespace=True, max_length=40), SingleLine]``."""
+
+
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120),

@@ -11,17 +11,26 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    RootModel,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from customer.models import Address, Location
 from shared.models import Document, Email, Model, RequestModel
-from shared.types import Change, Cursor, Id, Label, Limit, Name, Text
+from shared.types import Change, Cursor, Id, Limit, Name, SingleLine, Text
 
 OrgKind = Literal["client", "department", "location", "contact"]
 KINDS: tuple[OrgKind, ...] = ("client", "department", "location", "contact")
 
-Code = Annotated[Label, Field(max_length=40)]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SingleLine
+]
 Phone = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^\+?[0-9 ()./-]+$")]
 ClientId = Annotated[Id, Field(description="A client's own entry; absent: the tenant's.")]
 TenantId = Annotated[Id, Field(description="Only platform admins name a tenant.")]

@@ -12,7 +12,17 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from shared.models import Model, RequestModel
-from shared.types import Cursor, FieldKey, Id, Label, Limit, Line, NotReserved, Text
+from shared.types import (
+    Cursor,
+    FieldKey,
+    Id,
+    Label,
+    Limit,
+    Line,
+    NotReserved,
+    SingleLine,
+    Text,
+)
 from user.models import NOTIFICATION_ID, PostalAddress
 
 UserId = Annotated[Id, Field(description="A Firebase uid.")]
@@ -72,7 +82,9 @@ class ListUsers(RequestModel):
     type: Literal["consumer", "business"] | None = None
     disabled: bool | None = None
     name_prefix: Label | None = None
-    email_prefix: Annotated[Label, Field(max_length=254)] | None = None
+    email_prefix: (
+        Annotated[str, StringConstraints(min_length=1, max_length=254), SingleLine] | None
+    ) = None
     limit: Limit = 20
     cursor: Cursor | None = None
     tenant_id: Id | None = TENANT_ID
