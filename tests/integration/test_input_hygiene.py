@@ -82,6 +82,20 @@ def test_the_api_lists_around_a_malformed_project(tenant):
     assert [p["id"] for p in answer.json()["projects"]] == [good]
 
 
+def test_one_malformed_profile_neither_breaks_the_user_list_nor_the_api(tenant):
+    seed_tenant(tenant.id)
+    for user in (tenant.admin, tenant.member):
+        seed_user_profile(tenant.id, user)
+    user_repos.profiles(tenant.id).ref(tenant.member.uid).update({"roles": "not-a-list"})
+
+    listed = call("user_list", {}, tenant.admin)
+    assert [u["id"] for u in listed["users"]] == [tenant.admin.uid]
+    key = call("customer_create_api_key", {"name": "k", "scopes": ["users.read"]}, tenant.admin)
+    answer = api_get("/v1/users", key["apiKey"])
+    assert answer.status_code == 200
+    assert [u["id"] for u in answer.json()["users"]] == [tenant.admin.uid]
+
+
 # -- item 7: crafted page cursors ----------------------------------------------------------------
 CRAFTED_CURSORS = [
     crafted(["a/b"]),
