@@ -4,8 +4,6 @@ revocation."""
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from customer import invitations
 from customer.models import (
     InvitationAnswer,
@@ -17,31 +15,31 @@ from customer.models import (
     UpdateRegistration,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(InviteUser, permission="tenant.invitations.manage", check_revoked=True)
 def customer_invite_user(ctx: AuthContext, req: InviteUser) -> InvitationAnswer:
     invitation = invitations.invite_user(ctx, ctx.tenant(req.tenant_id), req)
     return InvitationAnswer(invitation_id=invitation.id, invitation=invitation)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListInvitations, permission="tenant.invitations.manage")
 def customer_list_invitations(ctx: AuthContext, req: ListInvitations) -> InvitationPage:
     page = invitations.list_invitations(ctx.tenant(req.tenant_id), req)
     return InvitationPage(invitations=page.items, next_cursor=page.next_cursor)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(InvitationRef, permission="tenant.invitations.manage", check_revoked=True)
 def customer_revoke_invitation(ctx: AuthContext, req: InvitationRef) -> InvitationAnswer:
     invitation = invitations.revoke_invitation(ctx.tenant(req.tenant_id), req.invitation_id)
     return InvitationAnswer(invitation_id=invitation.id, invitation=invitation)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdateRegistration, permission="tenant.registration.manage", check_revoked=True)
 def customer_update_registration(ctx: AuthContext, req: UpdateRegistration) -> RegistrationAnswer:
     tenant_id = ctx.tenant(req.tenant_id)

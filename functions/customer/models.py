@@ -14,8 +14,8 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from shared.models import Document, Email, Model, PostalAddress, RequestModel
+from shared.types import Change, Cursor, Id, Label, Limit, Name
 
-NAME = Field(min_length=1, max_length=120)
 INVITATION_TTL_DAYS = 14
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
@@ -134,24 +134,27 @@ class Invitation(Document):
 
 # -- requests ---------------------------------------------------------------------------------
 class CreateCustomer(RequestModel):
-    name: str = NAME
+    name: Name
     admin_email: Email
-    products: list[str] = Field(min_length=1, max_length=20)
+    products: list[Label] = Field(min_length=1, max_length=20)
     address: PostalAddress
 
 
 class CustomerRef(RequestModel):
-    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+    tenant_id: Id | None = Field(default=None, description="Only platform admins name a tenant.")
 
 
 class UpdateCustomer(RequestModel):
-    tenant_id: str | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    address: PostalAddress | None = None
-    products: list[str] | None = Field(
+    """Every field but ``tenantId`` is required in the stored tenant: absent keeps it, ``null``
+    is refused."""
+
+    tenant_id: Id | None = None
+    name: Change[Name] = None
+    address: Change[PostalAddress] = None
+    products: Change[list[Label]] = Field(
         default=None, min_length=1, max_length=20, description="Platform admins only."
     )
-    settings: TenantSettings | None = None
+    settings: Change[TenantSettings] = None
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -168,26 +171,26 @@ class CreatedCustomer(CustomerAnswer):
 # -- invitations and registration ------------------------------------------------------------
 class InviteUser(RequestModel):
     email: Email
-    roles: list[str] = Field(min_length=1, max_length=10)
-    tenant_id: str | None = None
+    roles: list[Label] = Field(min_length=1, max_length=10)
+    tenant_id: Id | None = None
 
 
 class InvitationRef(RequestModel):
-    invitation_id: str = Field(min_length=1)
-    tenant_id: str | None = None
+    invitation_id: Id
+    tenant_id: Id | None = None
 
 
 class ListInvitations(RequestModel):
     status: InvitationStatus | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = None
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = None
 
 
 class UpdateRegistration(RequestModel):
     whitelisted_domains: list[str] = Field(max_length=50)
-    default_roles: list[str] = Field(min_length=1, max_length=10)
-    tenant_id: str | None = None
+    default_roles: list[Label] = Field(min_length=1, max_length=10)
+    tenant_id: Id | None = None
 
     @field_validator("whitelisted_domains")
     @classmethod
