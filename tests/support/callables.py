@@ -36,15 +36,22 @@ class CallableError(Exception):
         return [f["field"] for f in self.details.get("fields", [])]
 
 
-def call(name: str, data: Any, user: SignedInUser | None = None) -> dict[str, Any]:
+def call(
+    name: str,
+    data: Any,
+    user: SignedInUser | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Call ``name`` with ``data``; the answer's ``result``, or ``CallableError``.
 
     The Functions emulator sometimes loses the request on its way to the Python worker (it logs
     "Request to function failed: Error: socket hang up", the function never runs, and the answer
     is neither a result nor a callable error). That hop does not exist in production, so such an
     answer is retried, as the Firebase SDK's callers would retry a dropped connection.
+    ``headers`` are sent too (e.g. ``X-Forwarded-For`` to act as another caller address).
     """
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if user is not None:
         headers["Authorization"] = f"Bearer {user.id_token}"
     for _ in range(EMULATOR_HOP_ATTEMPTS):
