@@ -16,7 +16,7 @@ lint:
 
 bench:        ## print the benchmark figures (cold start, then the rest under one stack)
 	ops/setup && functions/venv/bin/python bench/cold_start.py
-	ops/with-emulators sh -c 'for b in callable_latency claims_refresh bulk_deactivate user_list; do python bench/$$b.py || exit 1; done'
+	ops/with-emulators sh -c 'for b in callable_latency claims_refresh bulk_deactivate user_list action_links; do python bench/$$b.py || exit 1; done'
 
 new-service:  ## generate a service skeleton: make new-service NAME=billing
 	ops/setup && functions/venv/bin/python ops/new_service.py $(NAME)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -17,11 +18,21 @@ def set_user_claims(
     return claims.set_user_claims(uid, tenant_id, roles, products)
 
 
-def account(uid: str) -> tuple[str | None, dict[str, Any]]:
-    """The Auth account's current email and custom claims (fresher than an ID token)."""
+@dataclass(frozen=True)
+class Account:
+    """What the Auth account says now (fresher than any ID token)."""
+
+    email: str | None
+    display_name: str | None
+    tenant_id: str | None
+
+
+def account(uid: str) -> Account:
+    """The Auth account of ``uid``: its current email, display name and tenant claim."""
     from firebase_admin import auth
 
     from shared.clients import admin_app
 
     record = auth.get_user(uid, app=admin_app())
-    return record.email, dict(record.custom_claims or {})
+    claims = record.custom_claims or {}
+    return Account(record.email, record.display_name, claims.get("tenantId") or None)

@@ -58,9 +58,9 @@ def customer_accept_invitation(ctx: AuthContext, req: AcceptInvitation) -> Accep
     """Join the invitation's tenant; the client then refreshes its ID token for the claims."""
     from auth import public as auth_public
 
-    email, claims = auth_public.account(ctx.uid)
+    account = auth_public.account(ctx.uid)
     joined = joining.accept_invitation(
-        ctx.uid, email, claims.get("tenantId") or None, req.token, None
+        ctx.uid, account.email, account.tenant_id, req.token, account.display_name
     )
     auth_public.set_user_claims(ctx.uid, joined.tenant_id, joined.roles, joined.products)
     return AcceptedInvitation(tenant_id=joined.tenant_id, roles=joined.roles)
