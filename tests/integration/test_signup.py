@@ -217,6 +217,27 @@ def test_an_invited_user_is_placed_at_the_first_sign_in_after_verifying_the_emai
     assert signed_in_again(user).claims["tenantId"] == tenant_id  # and stays so
 
 
+def test_following_the_verification_link_from_the_event_places_the_user_at_next_sign_in(
+    platform_admin, tap_events
+):
+    import requests
+
+    tenant_id, admin = new_admin(platform_admin)
+    email = f"{unique_id('linked')}@linked.test"
+    call("customer_invite_user", {"email": email, "roles": ["member"]}, admin)
+    user = signed_up(email)
+    tap = tap_events("auth-events")
+
+    call("auth_send_email_verification", {"email": email}, headers={"X-Forwarded-For": user.uid})
+    event = tap.wait_for(
+        lambda e: e.type == "auth.email_verification_requested" and e.subject_id == user.uid
+    )
+    assert requests.get(event.data["link"], timeout=30).ok  # what the user's click does
+    user = signed_in_again(user)
+
+    assert (user.claims["tenantId"], user.claims["roles"]) == (tenant_id, ["member"])
+
+
 def test_with_neither_an_invitation_nor_a_domain_the_user_has_no_tenant():
     for user in (
         signed_up(f"{unique_id('drifter')}@nowhere.test"),
