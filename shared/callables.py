@@ -19,6 +19,7 @@ here, where the SDK would parse it inside its own handler and answer ``internal`
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import re
@@ -43,6 +44,26 @@ Handler = Callable[[AuthContext, M], BaseModel | dict[str, Any] | None]
 
 _CODES = {code.value: code for code in https_fn.FunctionsErrorCode}
 _log = logs.get_logger("callables")
+_caller_address: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "caller_address", default="unknown"
+)
+
+
+def caller_address() -> str:
+    """The network address of the current callable's caller, for per-caller throttles.
+
+    The rightmost ``X-Forwarded-For`` entry: Google's front end appends the address it saw to
+    whatever the client sent, so the entries before it are the client's to invent, the last one
+    is not. Without the header (a direct connection), the socket's peer address.
+    """
+    return _caller_address.get()
+
+
+def _address_of(request: https_fn.CallableRequest[Any]) -> str:
+    raw = request.raw_request
+    forwarded = [h.strip() for h in (raw.headers.get("X-Forwarded-For") or "").split(",")]
+    hops = [h for h in forwarded if h]
+    return hops[-1] if hops else (raw.remote_addr or "unknown")
 
 
 def to_https_error(error: AppError) -> https_fn.HttpsError:
@@ -191,6 +212,8 @@ def callable_endpoint(
         @functools.wraps(handler)
         def endpoint(request: https_fn.CallableRequest[Any]) -> Any:
             with logs.invocation(handler.__name__):
+                if public:
+                    _caller_address.set(_address_of(request))
                 try:
                     if public and request.auth is None:
                         ctx = AuthContext.anonymous()

@@ -1,7 +1,8 @@
 """Public callables of the auth service: ask for a password-reset or email-verification link.
 
-Both answer ``{"accepted": true}`` whether or not the email is known, and are throttled per
-email (``auth.action_links``).
+Both answer ``{"accepted": true}`` whether or not the email is known, doing the same work either
+way (throttle, queue one task), and are throttled per email, per caller and overall
+(``auth.action_links``).
 """
 
 from __future__ import annotations

@@ -7,17 +7,16 @@ API keys live in the tenant's subcollections (``customer.repositories``).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints
 
 from shared.models import Document, Email, Model, PostalAddress, RequestModel
-from shared.types import Change, Cursor, Id, Label, Limit, Name
+from shared.types import Change, Cursor, Id, Label, Limit, Name, SingleLine
 
 INVITATION_TTL_DAYS = 14
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class TenantStatus(StrEnum):
@@ -47,7 +46,8 @@ class TenantSettings(Model):
 
 
 class RegistrationSettings(Model):
-    """Self-registration: users with an email in a whitelisted domain join with these roles."""
+    """Self-registration: users with a verified email in one of these domains join with
+    ``default_roles``, once the domain itself is verified (``customer.domains``)."""
 
     whitelisted_domains: list[str] = Field(default_factory=list, max_length=50)
     default_roles: list[str] = Field(default_factory=lambda: ["member"], max_length=10)
@@ -115,12 +115,8 @@ class InvitationStatus(StrEnum):
     REVOKED = "revoked"
 
 
-class Invitation(Document):
-    """``tenants/{tenantId}/invitations/{invitationId}``: never readable by clients directly.
-
-    ``email`` is stored lower-cased; the auth service's ``before_user_created`` finds a pending,
-    unexpired invitation for a new user's email with a collection-group query.
-    """
+class InvitationPublic(Document):
+    """What callers see of an invitation (never its token's hash)."""
 
     tenant_id: str
     email: str
@@ -130,6 +126,24 @@ class Invitation(Document):
     expires_at: datetime
     accepted_by: str | None = None
     accepted_at: datetime | None = None
+
+
+class Invitation(InvitationPublic):
+    """``tenants/{tenantId}/invitations/{invitationId}``: never readable by clients directly.
+
+    ``email`` is stored lower-cased; automatic placement (``customer.joining``) finds a
+    pending, unexpired invitation for a verified email with a collection-group query. The
+    token that proves the invitee got the link is stored only as a keyed hash
+    (``customer.invitation_tokens``).
+    """
+
+    token_salt: str | None = Field(default=None, repr=False, description="Hex salt of the hash.")
+    token_hash: str | None = Field(default=None, repr=False, description="HMAC of the token.")
+
+    def public(self) -> InvitationPublic:
+        return InvitationPublic.model_validate(
+            self.model_dump(exclude={"token_salt", "token_hash"})
+        )
 
 
 # -- requests ---------------------------------------------------------------------------------
@@ -166,6 +180,9 @@ class CustomerAnswer(Model):
 class CreatedCustomer(CustomerAnswer):
     location_id: str
     invitation_id: str
+    invitation_token: str = Field(
+        description="The first admin's invitation token, shown once: it goes into the link."
+    )
 
 
 # -- invitations and registration ------------------------------------------------------------
@@ -187,31 +204,25 @@ class ListInvitations(RequestModel):
     tenant_id: Id | None = None
 
 
-class UpdateRegistration(RequestModel):
-    whitelisted_domains: list[str] = Field(max_length=50)
-    default_roles: list[Label] = Field(min_length=1, max_length=10)
-    tenant_id: Id | None = None
-
-    @field_validator("whitelisted_domains")
-    @classmethod
-    def _domains(cls, domains: list[str]) -> list[str]:
-        cleaned = [d.strip().lower().removeprefix("@") for d in domains]
-        for domain in cleaned:
-            if not _DOMAIN.fullmatch(domain):
-                raise ValueError(f"not a domain: {domain!r}")
-        return sorted(set(cleaned))
-
-
 class InvitationAnswer(Model):
     invitation_id: str
-    invitation: Invitation
+    invitation: InvitationPublic
+    invitation_token: str | None = Field(
+        default=None, description="Only when the invitation is issued: shown once, for the link."
+    )
 
 
 class InvitationPage(Model):
-    invitations: list[Invitation]
+    invitations: list[InvitationPublic]
     next_cursor: str | None = None
 
 
-class RegistrationAnswer(Model):
+class AcceptInvitation(RequestModel):
+    token: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512), SingleLine
+    ] = Field(description="The token from the link.")
+
+
+class AcceptedInvitation(Model):
     tenant_id: str
-    registration: RegistrationSettings
+    roles: list[str]
