@@ -17,8 +17,12 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "auth_send_email_verification",
         "auth_send_password_reset",
     ),
-    "auth.blocking": ("before_user_created",),
+    "auth.blocking": (
+        "before_user_created",
+        "before_user_signed_in",
+    ),
     "auth.triggers": (
+        "authSendActionLink",
         "authSweepTenantUsers",
         "auth_on_customer_event",
         "auth_on_sweep_job_written",
@@ -30,10 +34,14 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "customer_update",
     ),
     "customer.api_invitations": (
+        "customer_accept_invitation",
+        "customer_approve_domain",
+        "customer_get_registration",
         "customer_invite_user",
         "customer_list_invitations",
         "customer_revoke_invitation",
         "customer_update_registration",
+        "customer_verify_domain",
     ),
     "customer.api_keys_api": (
         "customer_create_api_key",

@@ -1,6 +1,12 @@
 """Demo data for the local stack: a platform admin and a demo tenant with an admin and a member,
 all with known credentials and the foundation's custom claims, plus a demo project.
 
+The demo people are placed directly (claims and profiles), as if they had joined long ago. To
+try the sign-up contract, the tenant also holds ``demo.test`` as a verified registration domain
+(a Google sign-in with a verified ``@demo.test`` address joins as a member) and a pending
+invitation for ``invited@demo.test`` whose token is printed (sign up with that address, then
+call ``customer_accept_invitation`` with it).
+
     ops/with-emulators functions/venv/bin/python ops/seed.py      (make dev runs it for you)
 
 Idempotent: fixed uids and document ids, so seeding twice leaves the same data.
@@ -17,8 +23,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from customer.models import Tenant  # noqa: E402
-from customer.repositories import tenants  # noqa: E402
+from customer.domain_models import (  # noqa: E402
+    DomainStatus,
+    RegistrationDomain,
+    VerifiedThrough,
+)
+from customer.invitations import new_invitation  # noqa: E402
+from customer.models import RegistrationSettings, Tenant  # noqa: E402
+from customer.repositories import invitations, registration_domains, tenants  # noqa: E402
 from example.models import Project  # noqa: E402
 from example.repositories import projects  # noqa: E402
 from shared.clients import admin_app  # noqa: E402
@@ -31,6 +43,8 @@ PASSWORD = "demo-password"
 TENANT_ID = "demo"
 TENANT_NAME = "Demo Company"
 PRODUCTS = ["core", "projects"]
+DEMO_DOMAIN = "demo.test"
+INVITED_EMAIL = "invited@demo.test"
 
 
 @dataclass(frozen=True)
@@ -84,8 +98,8 @@ def seed_user(user: DemoUser) -> None:
 
 
 def seed_documents(now: datetime) -> None:
-    """The tenant, its users' profiles and the demo project, through their repositories (so
-    the stored shape is the models'), in one batch."""
+    """The tenant (with its verified demo domain), its users' profiles and the demo project,
+    through their repositories (so the stored shape is the models'), in one batch."""
     tenant = Tenant(
         id=TENANT_ID,
         name=TENANT_NAME,
@@ -95,6 +109,19 @@ def seed_documents(now: datetime) -> None:
         ),
         admin_email="admin@demo.test",
         created_by="demo-platform-admin",
+        registration=RegistrationSettings(whitelisted_domains=[DEMO_DOMAIN]),
+        created_at=now,
+    )
+    claim = RegistrationDomain(
+        id=DEMO_DOMAIN,
+        domain=DEMO_DOMAIN,
+        tenant_id=TENANT_ID,
+        status=DomainStatus.VERIFIED,
+        verification_token="demo",
+        requested_by="demo-admin",
+        verified_at=now,
+        verified_by="demo-platform-admin",
+        verified_through=VerifiedThrough.PLATFORM_ADMIN,
         created_at=now,
     )
     project = Project(
@@ -108,6 +135,7 @@ def seed_documents(now: datetime) -> None:
     )
     with atomic_batch() as batch:
         tenants().set(tenant, writer=batch)
+        registration_domains().set(claim, writer=batch)
         for user in USERS:
             if user.tenant_id is None:
                 continue
@@ -118,11 +146,21 @@ def seed_documents(now: datetime) -> None:
         projects(TENANT_ID).set(project, writer=batch)
 
 
+def seed_invitation() -> str:
+    """A fresh invitation for ``INVITED_EMAIL`` (each run issues a new token); the token."""
+    invitation, token = new_invitation(TENANT_ID, INVITED_EMAIL, ["member"], "demo-admin")
+    invitations(TENANT_ID).set(invitation)
+    return token
+
+
 def main() -> None:
     for user in USERS:
         seed_user(user)
     seed_documents(datetime.now(UTC))
+    token = seed_invitation()
     print("seeded: platform admin, tenant 'demo' with an admin and a member, one project")
+    print(f"seeded: {DEMO_DOMAIN} verified for self-registration (verified emails only)")
+    print(f"seeded: an invitation for {INVITED_EMAIL}; its token: {token}")
 
 
 if __name__ == "__main__":

@@ -139,6 +139,13 @@ def build_world() -> World:
         "unlisted": (f"tenants/{home}/unlisted/{unique_id('doc')}", {"type": "unknown"}),
         "sweep-job": (f"tenants/{home}/_authJobs/{unique_id('job')}", {"type": "refresh-claims"}),
         "throttle": (f"_throttles/{unique_id('password-reset')}", {"type": "password-reset"}),
+        # A tenant's claim on a self-registration domain (customer service): global, so that
+        # a domain has one owner; its verification token is for the tenant's admins only,
+        # through functions.
+        "registration-domain": (
+            f"registrationDomains/{unique_id('corp')}.test",
+            {"tenantId": home, "status": "pending", "verificationToken": "t"},
+        ),
         # Server-only tenant data: invitations (tenant admins list them through functions).
         "invitation": (
             f"tenants/{home}/invitations/{unique_id('inv')}",

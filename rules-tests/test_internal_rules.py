@@ -1,8 +1,9 @@
 """Internal and unlisted collections: closed to every client by default deny.
 
 ``_processedEvents`` (the event-id ledger, root and per tenant), ``_migrations``, the sweep
-jobs (``tenants/{t}/_authJobs``) and the throttle counters (``_throttles``) belong to the
-functions; ``unlisted`` stands for any tenant subcollection the rules do not name.
+jobs (``tenants/{t}/_authJobs``), the throttle counters (``_throttles``) and the claims on
+self-registration domains (``registrationDomains``) belong to the functions; ``unlisted``
+stands for any tenant subcollection the rules do not name.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ CLOSED = [
         "unlisted",
         "sweep-job",
         "throttle",
+        "registration-domain",
     )
     for case in everyone_denied(target, PEOPLE)
 ]

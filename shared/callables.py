@@ -7,26 +7,63 @@ optionally re-verifies the token against revocation, checks the declared permiss
 (``permission-denied``), validates the payload (``invalid-argument`` naming the fields), runs the
 function, and shapes the answer. Domain errors map to their codes; anything else is logged with
 context and answered as ``internal``.
+
+Validation is strict for every callable alike: the payload must be a JSON object (``null`` or no
+data stands for ``{}``), scalars are not coerced (``true`` is no integer, ``"3"`` no number), and
+unknown keys are refused at every depth, nested objects included (pydantic's strict mode and a
+validation-time ``extra="forbid"``; stored models stay lenient when they read documents).
+
+``on_call`` replaces ``https_fn.on_call``: a body that is not JSON gets ``invalid-argument``
+here, where the SDK would parse it inside its own handler and answer ``internal`` (HTTP 500).
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import json
+import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from firebase_functions import https_fn
 from pydantic import BaseModel, ValidationError
 
 from shared import logs
 from shared.auth_context import AuthContext
-from shared.errors import AppError, Unauthenticated, invalid_argument_from
+from shared.errors import (
+    AppError,
+    InvalidArgument,
+    Unauthenticated,
+    field_name,
+    invalid_argument_from,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[AuthContext, M], BaseModel | dict[str, Any] | None]
 
 _CODES = {code.value: code for code in https_fn.FunctionsErrorCode}
 _log = logs.get_logger("callables")
+_caller_address: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "caller_address", default="unknown"
+)
+
+
+def caller_address() -> str:
+    """The network address of the current callable's caller, for per-caller throttles.
+
+    The rightmost ``X-Forwarded-For`` entry: Google's front end appends the address it saw to
+    whatever the client sent, so the entries before it are the client's to invent, the last one
+    is not. Without the header (a direct connection), the socket's peer address.
+    """
+    return _caller_address.get()
+
+
+def _address_of(request: https_fn.CallableRequest[Any]) -> str:
+    raw = request.raw_request
+    forwarded = [h.strip() for h in (raw.headers.get("X-Forwarded-For") or "").split(",")]
+    hops = [h for h in forwarded if h]
+    return hops[-1] if hops else (raw.remote_addr or "unknown")
 
 
 def to_https_error(error: AppError) -> https_fn.HttpsError:
@@ -48,6 +85,114 @@ def _verify_not_revoked(request: https_fn.CallableRequest[Any]) -> None:
         raise Unauthenticated("The session was revoked", type="auth/revoked") from error
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_DEPTH = 16
+"""Nesting deeper than any request model: refused before validation walks it."""
+
+
+def find_bad_text(value: Any, path: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """The first string (value or key) with a control character other than newline, tab and
+    carriage return, or a nesting deeper than :data:`MAX_DEPTH`, as ``(field, message)``.
+
+    A net under the typed fields of :mod:`shared.types`: it also covers nested models shared
+    with stored documents (addresses, settings) and map keys, whatever their declared type.
+    """
+    if len(path) > MAX_DEPTH:
+        return field_name(path), f"nested deeper than {MAX_DEPTH} levels"
+    if isinstance(value, str):
+        return (
+            (field_name(path), "control characters are not allowed")
+            if _CONTROL.search(value)
+            else None
+        )
+    items: Any = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        here = (*path, str(key))
+        if isinstance(key, str) and _CONTROL.search(key):
+            return field_name(here), "control characters are not allowed in keys"
+        if found := find_bad_text(item, here):
+            return found
+    return None
+
+
+def parse_payload(request_model: type[M], data: Any) -> M:
+    """The payload as ``request_model``: a JSON object, validated strictly (see the module)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidArgument(
+            "Invalid request: the payload must be an object",
+            fields=[{"field": "(request)", "message": "must be a JSON object"}],
+        )
+    if problem := find_bad_text(data):
+        field, message = problem
+        raise InvalidArgument(
+            f"Invalid request: {field}", fields=[{"field": field, "message": message}]
+        )
+    # A model that declares ``extra="allow"`` takes its own keys at the top level (a profile
+    # write: ``{"displayName": ...}``) and validates them itself, strictly, field by field.
+    extra: Literal["forbid"] | None = (
+        None if request_model.model_config.get("extra") == "allow" else "forbid"
+    )
+    try:
+        return request_model.model_validate_json(json.dumps(data), strict=True, extra=extra)
+    except ValidationError as error:
+        raise invalid_argument_from(error) from error
+
+
+def on_call(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``https_fn.on_call(**options)``, with malformed JSON bodies answered ``invalid-argument``.
+
+    The SDK reads the body with Flask's ``request.json`` inside its handler, so a body that is
+    not JSON (or JSON but no object: ``5``) raises there and becomes ``INTERNAL`` before our
+    wrapper runs. This checks a JSON-typed body first and answers in the callable protocol's
+    error shape (HTTP 400); anything else (CORS preflight, a well-formed body) goes to the SDK
+    untouched.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        sdk_handler: Callable[[Any], Any] = https_fn.on_call(**options)(func)  # takes a Request
+
+        @functools.wraps(sdk_handler)
+        def handler(request: https_fn.Request) -> Any:
+            if (
+                request.method == "POST"
+                and request.is_json
+                and not isinstance(request.get_json(silent=True), dict)
+            ):
+                return _malformed_body(request)
+            return sdk_handler(request)
+
+        return handler
+
+    return decorate
+
+
+def _malformed_body(request: https_fn.Request) -> Any:
+    from flask import jsonify
+
+    _log.info("refused: malformed JSON body", extra={"path": request.path})
+    error = https_fn.HttpsError(
+        https_fn.FunctionsErrorCode.INVALID_ARGUMENT,
+        "The request body is not a JSON object",
+        {
+            "type": "validation/malformed-json",
+            "fields": [{"field": "(body)", "message": "not a JSON object"}],
+        },
+    )
+    response = jsonify(error=error._as_dict())
+    response.status_code = 400
+    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
+    response.headers["Vary"] = "Origin"
+    return response
+
+
 def callable_endpoint(
     request_model: type[M],
     *,
@@ -67,6 +212,8 @@ def callable_endpoint(
         @functools.wraps(handler)
         def endpoint(request: https_fn.CallableRequest[Any]) -> Any:
             with logs.invocation(handler.__name__):
+                if public:
+                    _caller_address.set(_address_of(request))
                 try:
                     if public and request.auth is None:
                         ctx = AuthContext.anonymous()
@@ -79,10 +226,7 @@ def callable_endpoint(
                         _verify_not_revoked(request)
                     if permission is not None:
                         ctx.require(permission)
-                    try:
-                        payload = request_model.model_validate(request.data or {})
-                    except ValidationError as error:
-                        raise invalid_argument_from(error) from error
+                    payload = parse_payload(request_model, request.data)
                     result = handler(ctx, payload)
                 except AppError as error:
                     _log.info("refused: %s", error.message, extra={"fields": error.details})
@@ -98,6 +242,10 @@ def callable_endpoint(
                     return result.model_dump(by_alias=True, mode="json", exclude_none=True)
                 return result or {}
 
+        # what tests (the bad-input sweep) and tools read to know a callable's contract
+        endpoint.request_model = request_model  # type: ignore[attr-defined]
+        endpoint.permission = permission  # type: ignore[attr-defined]
+        endpoint.public = public  # type: ignore[attr-defined]
         return endpoint
 
     return decorate

@@ -38,7 +38,9 @@ class DomainEvent(Model):
 
     id: str = Field(description="Unique per event; a re-delivery carries the same id.")
     type: str = Field(description="`<service>.<past_tense_verb>`, e.g. `user.updated`.")
-    tenant_id: str | None = Field(description="The tenant the subject belongs to.")
+    tenant_id: str | None = Field(
+        default=None, description="The tenant the subject belongs to (absent: none)."
+    )
     subject_id: str = Field(description="The id of the entity the event is about.")
     occurred_at: datetime
     data: dict[str, Any] = Field(default_factory=dict)

@@ -3,6 +3,11 @@
 A repository is bound to one collection path from :mod:`shared.paths`, so a tenant's
 repository can only reach that tenant's documents. Every write method takes an optional
 ``writer`` (a transaction or a write batch) so several writes commit together or not at all.
+
+One malformed stored document (a field an older bug stored as null, a hand edit) must not break
+a whole tenant: lists and batched reads skip it and log it (``stored document skipped``); a
+read of that one document answers ``failed-precondition`` ``data/malformed``, never
+``internal``.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from shared import cursors
+from pydantic import ValidationError
+
+from shared import cursors, logs
 from shared.clients import firestore_client
-from shared.errors import AlreadyExists, NotFound
+from shared.errors import AlreadyExists, FailedPrecondition, NotFound
 from shared.models import Document, to_firestore_value
 from shared.paths import CollectionPath, DocumentPath, check_id
 
@@ -35,6 +42,15 @@ Direction = Literal["asc", "desc"]
 CHUNK_SIZE = 500
 """Writes per commit for bulk writes: a sweep's page (500 documents) in one commit, well under
 the request-size bound of a commit (Firestore no longer caps a commit at 500 writes)."""
+
+
+_log = logs.get_logger("repository")
+
+
+class MalformedDocument(FailedPrecondition):
+    """A stored document does not fit its model; named by path, details logged, not answered."""
+
+    default_type = "data/malformed"
 
 
 def utcnow() -> datetime:
@@ -103,7 +119,25 @@ class CollectionRepository(Generic[T]):
     def _load(self, snapshot: DocumentSnapshot) -> T | None:
         if not snapshot.exists:
             return None
-        return self.model.from_firestore(snapshot.id, snapshot.to_dict() or {})
+        try:
+            return self.model.from_firestore(snapshot.id, snapshot.to_dict() or {})
+        except ValidationError as error:
+            path = str(self.path.document(snapshot.id))
+            _log.error(
+                "stored document malformed",
+                extra={"fields": {"path": path, "errors": error.errors(include_input=False)}},
+            )
+            raise MalformedDocument(
+                f"{self.model.__name__} {snapshot.id} is malformed", id=snapshot.id
+            ) from error
+
+    def _load_or_skip(self, snapshot: DocumentSnapshot) -> T | None:
+        """For lists and batched reads: a malformed document is left out (and logged)."""
+        try:
+            return self._load(snapshot)
+        except MalformedDocument:
+            _log.warning("stored document skipped", extra={"fields": {"id": snapshot.id}})
+            return None
 
     # -- reads ------------------------------------------------------------------------------
     def get(self, doc_id: str, *, transaction: Transaction | None = None) -> T | None:
@@ -126,7 +160,7 @@ class CollectionRepository(Generic[T]):
             return {}
         found: dict[str, T] = {}
         for snapshot in firestore_client().get_all(refs, transaction=transaction):
-            model = self._load(snapshot)
+            model = self._load_or_skip(snapshot)
             if model is not None:
                 found[snapshot.id] = model
         return found
@@ -161,16 +195,23 @@ class CollectionRepository(Generic[T]):
         if fields is not None:
             wanted = [*fields, *(o.field for o in order_by)]
             query = query.select(list(dict.fromkeys(self._field(f) for f in wanted)))
+        scope = self.cursor_scope(order_by)
         if cursor:
-            query = query.start_after(cursors.decode(cursor, len(order_by) + 1))
+            query = query.start_after(cursors.decode(cursor, len(order_by) + 1, scope))
         snapshots = list(query.limit(limit + 1).stream())
-        items = [m for m in (self._load(s) for s in snapshots[:limit]) if m is not None]
+        items = [m for m in (self._load_or_skip(s) for s in snapshots[:limit]) if m is not None]
         next_cursor = None
         if len(snapshots) > limit:
             last = snapshots[limit - 1]
             values = [last.get(self._field(o.field)) for o in order_by]
-            next_cursor = cursors.encode([*values, last.id])
+            next_cursor = cursors.encode([*values, last.id], scope)
         return Page(items, next_cursor)
+
+    def cursor_scope(self, order_by: Sequence[Order] = ()) -> str:
+        """What a cursor of this collection and order is signed for (``shared.cursors``): a
+        cursor of another query, collection or tenant does not decode here."""
+        order = ",".join(f"{self._field(o.field)}:{o.direction}" for o in order_by)
+        return f"{self.path}?{order}"
 
     def stream_all(self, *filters: Filter, page_size: int = 500) -> Iterator[T]:
         """Every matching document, page by page (bounded memory on large sets)."""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 DEFAULT_PROJECT_ID = "demo-foundation"
 DEFAULT_REGION = "us-central1"
+DEV_CURSOR_SECRET = "dev-cursor-secret-for-the-emulators-only"
+"""Signs page cursors under the emulators when ``FOUNDATION_CURSOR_SECRET`` is unset."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +30,7 @@ class Settings:
     storage_emulator_host: str | None
     tasks_emulator_host: str | None
     static_dir: Path
+    cursor_secret_value: str | None = None
 
     @property
     def uses_emulators(self) -> bool:
@@ -40,6 +43,17 @@ class Settings:
                 self.storage_emulator_host,
             )
         )
+
+    @property
+    def cursor_secret(self) -> str:
+        """The key that signs page cursors (``shared.cursors``): ``FOUNDATION_CURSOR_SECRET``,
+        or a fixed development key under the emulators. Production without one is a
+        deployment error, answered ``internal`` by every list until it is set."""
+        if self.cursor_secret_value:
+            return self.cursor_secret_value
+        if self.uses_emulators:
+            return DEV_CURSOR_SECRET
+        raise RuntimeError("FOUNDATION_CURSOR_SECRET is not set")
 
 
 def _project_id() -> str:
@@ -74,4 +88,5 @@ def get_settings() -> Settings:
         storage_emulator_host=env("STORAGE_EMULATOR_HOST"),
         tasks_emulator_host=env("CLOUD_TASKS_EMULATOR_HOST"),
         static_dir=_static_dir(),
+        cursor_secret_value=env("FOUNDATION_CURSOR_SECRET"),
     )

@@ -1,22 +1,39 @@
 """Password-reset and email-verification links, handed to the notifications service.
 
-The callables are public (a user who forgot their password is signed out), so each email may
-ask at most ``LIMIT`` times per ``WINDOW`` (``resource-exhausted`` after that), and the answer
-never says whether the email belongs to a user: the throttle counts every request alike, and a
-missing user gets the same answer as an existing one. The link travels in an event
-(``auth.password_reset_requested`` / ``auth.email_verification_requested``), which is the
-contract with the notifications service that delivers it.
+The callables are public (a user who forgot their password is signed out), so they are
+throttled three ways in one transaction (``shared.throttle.take_all``): per email (3 per 15
+minutes), per caller address (``shared.callables.caller_address``: 20 per 15 minutes) and
+overall (600 a minute, spread over ``GLOBAL_SHARDS`` counters so that no single document is
+written more than about once a second under full load). Past any limit: ``resource-exhausted``.
+
+The answer, and the time it takes, must not tell whether the email has an account. So the
+callable does the same work for every email: validate, throttle, enqueue one task
+(``authSendActionLink``), answer. Only the task looks the user up, generates the link and
+emits it in an event (``auth.password_reset_requested`` / ``auth.email_verification_requested``),
+the contract with the notifications service that delivers it.
 """
 
 from __future__ import annotations
 
+import random
+import uuid
 from datetime import timedelta
 from enum import StrEnum
 
+from pydantic import Field
+
 from shared import events, logs, throttle
+from shared.callables import caller_address
+from shared.models import Email, Model
 
 LIMIT = 3
 WINDOW = timedelta(minutes=15)
+CALLER_LIMIT = 20
+CALLER_WINDOW = timedelta(minutes=15)
+GLOBAL_LIMIT = 600
+GLOBAL_WINDOW = timedelta(minutes=1)
+GLOBAL_SHARDS = 10
+TASK_FUNCTION = "authSendActionLink"
 _log = logs.get_logger("auth.action_links")
 
 
@@ -31,15 +48,44 @@ EVENT_TYPES = {
 }
 
 
+class ActionLinkTask(Model):
+    """One request for a link, as queued for ``authSendActionLink``."""
+
+    request_id: str = Field(description="Names the event, so a redelivered task sends once.")
+    kind: LinkKind
+    email: Email
+
+
+def limits(kind: LinkKind, email: str, caller: str) -> list[throttle.Limit]:
+    """The three budgets one request draws on."""
+    shard = random.randrange(GLOBAL_SHARDS)
+    return [
+        throttle.Limit(kind.value, email, LIMIT, WINDOW),
+        throttle.Limit(f"{kind.value}-caller", caller, CALLER_LIMIT, CALLER_WINDOW),
+        throttle.Limit(
+            "action-links-all", str(shard), GLOBAL_LIMIT // GLOBAL_SHARDS, GLOBAL_WINDOW
+        ),
+    ]
+
+
 def request_link(kind: LinkKind, email: str) -> None:
-    """Throttle, generate the link and emit it; silently nothing for an unknown email (and for
-    an address that is verified already, when asking for verification)."""
+    """Throttle and queue the request: the same work whether or not the email is known."""
+    from shared.tasks import enqueue
+
+    throttle.take_all(limits(kind, email, caller_address()))
+    task = ActionLinkTask(request_id=uuid.uuid4().hex, kind=kind, email=email)
+    enqueue(TASK_FUNCTION, task)
+
+
+def send_link(task: ActionLinkTask) -> None:
+    """Generate the link and emit it; nothing for an unknown or disabled account (or an
+    address verified already, when asking for verification). A redelivered task emits an
+    event with the same id, which consumers deduplicate."""
     from firebase_admin import auth
 
     from shared.clients import admin_app
 
-    throttle.take(kind.value, email, limit=LIMIT, window=WINDOW)
-    app = admin_app()
+    app, kind, email = admin_app(), task.kind, task.email
     try:
         user = auth.get_user_by_email(email, app=app)
     except auth.UserNotFoundError:
@@ -58,6 +104,7 @@ def request_link(kind: LinkKind, email: str) -> None:
                 EVENT_TYPES[kind],
                 tenant_id=claims.get("tenantId"),
                 subject_id=user.uid,
+                event_id=f"action-link-{task.request_id}",
                 data={"email": email, "link": link, "displayName": user.display_name},
             )
         ]

@@ -1,14 +1,34 @@
-"""``before_user_created``: a blocking function, so the very first ID token already carries
-the user's tenant and roles (no refresh dance after sign-up)."""
+"""Blocking functions: a user is placed in a tenant before their ID token is minted, so the
+token already carries the tenant and roles.
+
+- ``before_user_created``: a new account whose provider asserts a verified email (e.g. Google)
+  is placed by ``auth.signup``; every other new account starts without a tenant.
+- ``before_user_signed_in``: an account still without a tenant whose email is now verified
+  (through our verification link) is placed by the same rules at its next sign-in. Accounts
+  that have a tenant return at once: their claims are on the event, so that costs no read.
+
+A failure to place never blocks the sign-up or sign-in (the account simply stays without a
+tenant, and the next sign-in tries again); it is logged.
+"""
 
 from __future__ import annotations
 
 from firebase_functions import identity_fn
 
 from auth import signup
+from auth.claims import claims_set_event
 from shared import events, logs
 
 USER_CREATED = "auth.user_created"
+_log = logs.get_logger("auth.blocking")
+
+
+def _place(user: identity_fn.AuthUserRecord) -> signup.Placement:
+    try:
+        return signup.place_user(user.uid, user.email, bool(user.email_verified), user.display_name)
+    except Exception:
+        _log.exception("placement failed; the account stays without a tenant for now")
+        return signup.NOWHERE
 
 
 @identity_fn.before_user_created()
@@ -17,7 +37,7 @@ def before_user_created(
 ) -> identity_fn.BeforeCreateResponse | None:
     user = event.data
     with logs.invocation("before_user_created"):
-        placement = signup.place_new_user(user.uid, user.email, user.display_name)
+        placement = _place(user)
         logs.bind(tenantId=placement.tenant_id, source=placement.source)
         events.publish(
             [
@@ -36,5 +56,23 @@ def before_user_created(
             ]
         )
         return identity_fn.BeforeCreateResponse(
+            custom_claims=signup.token_claims(user.uid, placement)
+        )
+
+
+@identity_fn.before_user_signed_in()
+def before_user_signed_in(
+    event: identity_fn.AuthBlockingEvent,
+) -> identity_fn.BeforeSignInResponse | None:
+    user = event.data
+    if not user.email_verified or not signup.needs_placement(user.custom_claims):
+        return None  # the common case: nothing to read, nothing to change
+    with logs.invocation("before_user_signed_in"):
+        placement = _place(user)
+        logs.bind(tenantId=placement.tenant_id, source=placement.source)
+        if placement.tenant_id is None:
+            return None
+        events.publish([claims_set_event(placement.tenant_id, [user.uid], subject_id=user.uid)])
+        return identity_fn.BeforeSignInResponse(
             custom_claims=signup.token_claims(user.uid, placement)
         )

@@ -1,31 +1,26 @@
-"""Where a new sign-up belongs, decided once, before the Auth user exists.
+"""Where a new or returning user belongs: decided only on proof that they own the email.
 
-1. A pending, unexpired invitation for the email wins (the newest, if several tenants invited
-   it): its tenant and roles; the invitation is consumed in the same transaction that creates
-   the user's profile, so it cannot be used twice.
-2. Else a tenant whose registration settings whitelist the email's domain: its default roles.
-3. Else the user is created without a tenant.
+A user is placed automatically only when their email is verified: by the provider at sign-up
+(e.g. Google asserts ``email_verified``), or by our verification link before a later sign-in.
+The rules are the customer service's (``customer.public.place_verified_email``): exactly one
+pending invitation for the email wins; else the one tenant that verified the email's domain
+places them with its default roles; several invitations, or none and no verified domain, place
+nobody. Everyone else starts without a tenant and joins with an invitation's token
+(``customer_accept_invitation``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from customer import repositories as customer_repos
-from customer.models import Invitation, InvitationStatus, Tenant, TenantStatus
-from shared import claims, paths
-from shared.clients import firestore_client
-from shared.transactions import run_transaction
-from user.models import first_profile
-
-USERS = "users"
+from customer import public as customer_public
+from shared import claims
 
 
 @dataclass(frozen=True)
 class Placement:
-    """The outcome of a sign-up: the tenant (if any), roles and how they were decided."""
+    """The outcome: the tenant (if any), roles, products and how they were decided."""
 
     tenant_id: str | None
     roles: list[str]
@@ -34,27 +29,25 @@ class Placement:
     invitation_id: str | None = None
 
 
-def place_new_user(uid: str, email: str | None, display_name: str | None) -> Placement:
-    """Decide, consume the invitation and write the profile; answer the placement."""
-    if email:
-        email = email.lower()
-        for invitation in _pending_invitations(email):
-            placed = _accept(invitation, uid, email, display_name)
-            if placed is not None:
-                return placed
-        tenant = _tenant_for_domain(email.rsplit("@", 1)[-1])
-        if tenant is not None:
-            roles = tenant.registration.default_roles
-            placement = Placement(tenant.id, roles, tenant.products, "domain")
-            firestore_client().document(str(_profile_path(tenant.id, uid))).create(
-                _profile(placement, uid, email, display_name)
-            )
-            return placement
-    return Placement(None, [], [], "none")
+NOWHERE = Placement(None, [], [], "none")
+
+
+def place_user(
+    uid: str, email: str | None, email_verified: bool, display_name: str | None
+) -> Placement:
+    """Place ``uid`` by the rules above (nowhere without a verified email)."""
+    if not email or not email_verified:
+        return NOWHERE
+    joined = customer_public.place_verified_email(uid, email, display_name)
+    if joined is None:
+        return NOWHERE
+    return Placement(
+        joined.tenant_id, joined.roles, joined.products, joined.source, joined.invitation_id
+    )
 
 
 def token_claims(uid: str, placement: Placement) -> dict[str, Any]:
-    """The custom claims the very first ID token carries."""
+    """The custom claims the user's next ID token carries."""
     return claims.validate(
         {
             "tenantId": placement.tenant_id,
@@ -65,86 +58,7 @@ def token_claims(uid: str, placement: Placement) -> dict[str, Any]:
     )
 
 
-def _pending_invitations(email: str) -> list[Invitation]:
-    """Pending invitations for the email across tenants, newest first (a collection-group query
-    on ``invitations``; indexed in firestore.indexes.json)."""
-    from google.cloud.firestore import FieldFilter
-
-    query = (
-        firestore_client()
-        .collection_group(customer_repos.INVITATIONS)
-        .where(filter=FieldFilter("email", "==", email))
-        .where(filter=FieldFilter("status", "==", InvitationStatus.PENDING.value))
-    )
-    now = datetime.now(UTC)
-    found = [Invitation.from_firestore(s.id, s.to_dict() or {}) for s in query.stream()]
-    live = [i for i in found if i.expires_at > now]
-    return sorted(live, key=lambda i: i.created_at or now, reverse=True)
-
-
-def _accept(
-    invitation: Invitation, uid: str, email: str, display_name: str | None
-) -> Placement | None:
-    """Consume the invitation and create the profile atomically; None if it was taken or the
-    tenant is no longer active (the caller then tries the next rule)."""
-    invitations = customer_repos.invitations(invitation.tenant_id)
-    tenants = customer_repos.tenants()
-    db = firestore_client()
-
-    def work(txn: Any) -> Placement | None:
-        current = invitations.get(invitation.id, transaction=txn)
-        tenant = tenants.get(invitation.tenant_id, transaction=txn)
-        now = datetime.now(UTC)
-        if (
-            current is None
-            or current.status is not InvitationStatus.PENDING
-            or current.expires_at <= now
-            or tenant is None
-            or tenant.status is not TenantStatus.ACTIVE
-        ):
-            return None
-        placement = Placement(
-            tenant.id, current.roles, tenant.products, "invitation", invitation.id
-        )
-        invitations.update(
-            invitation.id,
-            {"status": InvitationStatus.ACCEPTED, "accepted_by": uid, "accepted_at": now},
-            writer=txn,
-        )
-        txn.create(
-            db.document(str(_profile_path(tenant.id, uid))),
-            _profile(placement, uid, email, display_name),
-        )
-        return placement
-
-    return run_transaction(work)
-
-
-def _tenant_for_domain(domain: str) -> Tenant | None:
-    """The oldest active tenant whose registration whitelists ``domain``."""
-    from google.cloud.firestore import FieldFilter
-
-    query = (
-        firestore_client()
-        .collection(str(paths.tenants()))
-        .where(filter=FieldFilter("registration.whitelistedDomains", "array_contains", domain))
-    )
-    tenants = [Tenant.from_firestore(s.id, s.to_dict() or {}) for s in query.stream()]
-    active = [t for t in tenants if t.status is TenantStatus.ACTIVE]
-    epoch = datetime.min.replace(tzinfo=UTC)
-    return min(active, key=lambda t: t.created_at or epoch, default=None)
-
-
-def _profile_path(tenant_id: str, uid: str) -> paths.DocumentPath:
-    return paths.tenant_collection(tenant_id, USERS).document(uid)
-
-
-def _profile(
-    placement: Placement, uid: str, email: str, display_name: str | None
-) -> dict[str, Any]:
-    """The first profile document (the user service owns profiles from then on)."""
-    assert placement.tenant_id is not None
-    profile = first_profile(
-        uid, placement.tenant_id, email, display_name, placement.roles, now=datetime.now(UTC)
-    )
-    return profile.to_firestore()
+def needs_placement(custom_claims: dict[str, Any] | None) -> bool:
+    """Whether a signing-in account has no tenant yet (cheap: the claims are on the event)."""
+    current = custom_claims or {}
+    return not current.get("tenantId") and not current.get("platformAdmin")

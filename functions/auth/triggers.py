@@ -9,15 +9,17 @@
   is the outbox; queues a task while the job runs unleased (task ids deduplicate).
 - ``authSweepTenantUsers`` (Cloud Tasks): works through pages under the job's lease. Task-queue
   functions are camelCase: the name becomes the queue id, which allows no underscores.
+- ``authSendActionLink`` (Cloud Tasks): generates a password-reset or verification link and
+  emits it; idempotent through the event id, which derives from the request id.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from firebase_functions import firestore_fn, pubsub_fn, tasks_fn
+from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
 
-from auth import claims, sessions, sweeps
+from auth import action_links, claims, sessions, sweeps
 from auth.models import SweepAction
 from shared import events, logs
 from shared.document_changes import data_after
@@ -69,3 +71,12 @@ def auth_on_sweep_job_written(event: firestore_fn.Event[firestore_fn.Change[Any]
 @task_handler(SweepTask)
 def authSweepTenantUsers(payload: SweepTask) -> None:
     sweeps.SWEEPER.run(payload)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=20),
+)
+@task_handler(action_links.ActionLinkTask)
+def authSendActionLink(payload: action_links.ActionLinkTask) -> None:
+    action_links.send_link(payload)

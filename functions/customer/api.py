@@ -3,8 +3,6 @@ and ``customer_update`` (tenant admins for their own tenant; platform admins for
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from customer import service
 from customer.models import (
     CreateCustomer,
@@ -14,23 +12,23 @@ from customer.models import (
     UpdateCustomer,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CreateCustomer, permission="customers.create", check_revoked=True)
 def customer_create(ctx: AuthContext, req: CreateCustomer) -> CreatedCustomer:
     return service.create_customer(ctx, req)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CustomerRef, permission="tenant.read")
 def customer_get(ctx: AuthContext, req: CustomerRef) -> CustomerAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
     return CustomerAnswer(tenant_id=tenant_id, tenant=service.get_customer(tenant_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdateCustomer, permission="tenant.update", check_revoked=True)
 def customer_update(ctx: AuthContext, req: UpdateCustomer) -> CustomerAnswer:
     tenant_id = ctx.tenant(req.tenant_id)

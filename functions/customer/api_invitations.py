@@ -1,49 +1,97 @@
-"""Callables for invitations and registration settings (tenant admins; platform admins for any
-tenant). They change who can get into a tenant, so the caller's token is checked for
-revocation."""
+"""Callables for invitations and registration domains (tenant admins; platform admins for any
+tenant), and ``customer_accept_invitation`` (any signed-in user holding an invitation's token).
+They change who can get into a tenant, so the caller's token is checked for revocation."""
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
-from customer import invitations
+from customer import domains, invitations, joining
+from customer.domain_models import (
+    DomainAnswer,
+    DomainRef,
+    RegistrationAnswer,
+    UpdateRegistration,
+)
 from customer.models import (
+    AcceptedInvitation,
+    AcceptInvitation,
+    CustomerRef,
     InvitationAnswer,
     InvitationPage,
     InvitationRef,
     InviteUser,
     ListInvitations,
-    RegistrationAnswer,
-    UpdateRegistration,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(InviteUser, permission="tenant.invitations.manage", check_revoked=True)
 def customer_invite_user(ctx: AuthContext, req: InviteUser) -> InvitationAnswer:
-    invitation = invitations.invite_user(ctx, ctx.tenant(req.tenant_id), req)
-    return InvitationAnswer(invitation_id=invitation.id, invitation=invitation)
+    invitation, token = invitations.invite_user(ctx, ctx.tenant(req.tenant_id), req)
+    return InvitationAnswer(
+        invitation_id=invitation.id, invitation=invitation.public(), invitation_token=token
+    )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListInvitations, permission="tenant.invitations.manage")
 def customer_list_invitations(ctx: AuthContext, req: ListInvitations) -> InvitationPage:
     page = invitations.list_invitations(ctx.tenant(req.tenant_id), req)
-    return InvitationPage(invitations=page.items, next_cursor=page.next_cursor)
+    return InvitationPage(
+        invitations=[i.public() for i in page.items], next_cursor=page.next_cursor
+    )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(InvitationRef, permission="tenant.invitations.manage", check_revoked=True)
 def customer_revoke_invitation(ctx: AuthContext, req: InvitationRef) -> InvitationAnswer:
     invitation = invitations.revoke_invitation(ctx.tenant(req.tenant_id), req.invitation_id)
-    return InvitationAnswer(invitation_id=invitation.id, invitation=invitation)
+    return InvitationAnswer(invitation_id=invitation.id, invitation=invitation.public())
 
 
-@https_fn.on_call()
+@on_call()
+@callable_endpoint(AcceptInvitation, permission=None, check_revoked=True)
+def customer_accept_invitation(ctx: AuthContext, req: AcceptInvitation) -> AcceptedInvitation:
+    """Join the invitation's tenant; the client then refreshes its ID token for the claims."""
+    from auth import public as auth_public
+
+    account = auth_public.account(ctx.uid)
+    joined = joining.accept_invitation(
+        ctx.uid, account.email, account.tenant_id, req.token, account.display_name
+    )
+    auth_public.set_user_claims(ctx.uid, joined.tenant_id, joined.roles, joined.products)
+    return AcceptedInvitation(tenant_id=joined.tenant_id, roles=joined.roles)
+
+
+@on_call()
 @callable_endpoint(UpdateRegistration, permission="tenant.registration.manage", check_revoked=True)
 def customer_update_registration(ctx: AuthContext, req: UpdateRegistration) -> RegistrationAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    settings = invitations.update_registration(ctx, tenant_id, req)
-    return RegistrationAnswer(tenant_id=tenant_id, registration=settings)
+    settings, claimed = domains.update_registration(ctx, tenant_id, req)
+    return RegistrationAnswer(tenant_id=tenant_id, registration=settings, domains=claimed)
+
+
+@on_call()
+@callable_endpoint(CustomerRef, permission="tenant.registration.manage")
+def customer_get_registration(ctx: AuthContext, req: CustomerRef) -> RegistrationAnswer:
+    tenant_id = ctx.tenant(req.tenant_id)
+    settings, claimed = domains.list_domains(tenant_id)
+    return RegistrationAnswer(tenant_id=tenant_id, registration=settings, domains=claimed)
+
+
+@on_call()
+@callable_endpoint(DomainRef, permission="tenant.registration.manage", check_revoked=True)
+def customer_verify_domain(ctx: AuthContext, req: DomainRef) -> DomainAnswer:
+    """Look for the claim's TXT record on the domain; verified once it is there."""
+    tenant_id = ctx.tenant(req.tenant_id)
+    claim = domains.verify_domain(ctx, tenant_id, req.domain)
+    return DomainAnswer(tenant_id=tenant_id, domain=claim.public())
+
+
+@on_call()
+@callable_endpoint(DomainRef, permission="customers.domains.approve", check_revoked=True)
+def customer_approve_domain(ctx: AuthContext, req: DomainRef) -> DomainAnswer:
+    """Platform admins vouch for a claimed domain where DNS cannot prove it."""
+    claim = domains.approve_domain(ctx, req.domain)
+    return DomainAnswer(tenant_id=claim.tenant_id, domain=claim.public())

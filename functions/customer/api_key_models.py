@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from shared.api_keys import ApiKey, ApiKeyStatus
 from shared.models import Model, RequestModel
+from shared.types import Cursor, Id, Label, Limit, SaneInstant
 
 SCOPE_NAME = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
 DEFERRED = ConfigDict(defer_build=True)
@@ -82,22 +84,22 @@ class ApiKeyPage(Model):
 # -- requests ---------------------------------------------------------------------------------
 class CreateApiKey(RequestModel):
     model_config = DEFERRED
-    name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(min_length=1, max_length=20)
-    expires_at: AwareDatetime | None = Field(
+    name: Label
+    scopes: list[Label] = Field(min_length=1, max_length=20)
+    expires_at: Annotated[AwareDatetime, SaneInstant] | None = Field(
         default=None, description="ISO 8601 with a time zone, in the future; none: no expiry."
     )
-    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+    tenant_id: Id | None = Field(default=None, description="Only platform admins name a tenant.")
 
 
 class ApiKeyRef(RequestModel):
     model_config = DEFERRED
-    key_id: str = Field(min_length=1, max_length=64)
-    tenant_id: str | None = None
+    key_id: Annotated[Id, Field(max_length=64)]
+    tenant_id: Id | None = None
 
 
 class ListApiKeys(RequestModel):
     model_config = DEFERRED
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = None
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = None

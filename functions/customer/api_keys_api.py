@@ -4,8 +4,6 @@ the tenant's data, so the caller's token is checked for revocation."""
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from customer import api_keys
 from customer.api_key_models import (
     ApiKeyAnswer,
@@ -17,19 +15,19 @@ from customer.api_key_models import (
     ListApiKeys,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 PERMISSION = "tenant.api_keys.manage"
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CreateApiKey, permission=PERMISSION, check_revoked=True)
 def customer_create_api_key(ctx: AuthContext, req: CreateApiKey) -> IssuedApiKey:
     issued = api_keys.create_api_key(ctx.tenant(req.tenant_id), ctx.uid, req)
     return _issued(issued)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListApiKeys, permission=PERMISSION)
 def customer_list_api_keys(ctx: AuthContext, req: ListApiKeys) -> ApiKeyPage:
     page = api_keys.list_api_keys(ctx.tenant(req.tenant_id), req)
@@ -38,13 +36,13 @@ def customer_list_api_keys(ctx: AuthContext, req: ListApiKeys) -> ApiKeyPage:
     )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_rotate_api_key(ctx: AuthContext, req: ApiKeyRef) -> IssuedApiKey:
     return _issued(api_keys.rotate_api_key(ctx.tenant(req.tenant_id), req.key_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_revoke_api_key(ctx: AuthContext, req: ApiKeyRef) -> ApiKeyAnswer:
     key = api_keys.revoke_api_key(ctx.tenant(req.tenant_id), req.key_id, ctx.uid)

@@ -5,15 +5,13 @@ revocation."""
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from customer import lifecycle
 from customer.lifecycle_models import DeactivateCustomer, LifecycleAnswer, ReactivateCustomer
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(DeactivateCustomer, permission="tenant.lifecycle.manage", check_revoked=True)
 def customer_deactivate(ctx: AuthContext, req: DeactivateCustomer) -> LifecycleAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
@@ -21,7 +19,7 @@ def customer_deactivate(ctx: AuthContext, req: DeactivateCustomer) -> LifecycleA
     return LifecycleAnswer(tenant_id=tenant_id, tenant=tenant, api_keys_revoked=revoked)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ReactivateCustomer, permission="customers.reactivate", check_revoked=True)
 def customer_reactivate(ctx: AuthContext, req: ReactivateCustomer) -> LifecycleAnswer:
     tenant_id = ctx.tenant(req.tenant_id)

@@ -5,8 +5,6 @@ tenant's own or, with ``clientId``, one client's. Members read; writes need
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from customer import organisation
 from customer.organisation_models import (
     CreateOrgEntry,
@@ -17,13 +15,13 @@ from customer.organisation_models import (
     UpdateOrgEntry,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 READ = "tenant.organisation.read"
 MANAGE = "tenant.organisation.manage"
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CreateOrgEntry, permission=MANAGE)
 def customer_create_org_entry(ctx: AuthContext, req: CreateOrgEntry) -> OrgEntryAnswer:
     command = req.root
@@ -31,7 +29,7 @@ def customer_create_org_entry(ctx: AuthContext, req: CreateOrgEntry) -> OrgEntry
     return OrgEntryAnswer(kind=command.kind, id=entry.id, item=entry)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdateOrgEntry, permission=MANAGE)
 def customer_update_org_entry(ctx: AuthContext, req: UpdateOrgEntry) -> OrgEntryAnswer:
     command = req.root
@@ -39,14 +37,14 @@ def customer_update_org_entry(ctx: AuthContext, req: UpdateOrgEntry) -> OrgEntry
     return OrgEntryAnswer(kind=command.kind, id=entry.id, item=entry)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(OrgEntryRef, permission=MANAGE)
 def customer_deactivate_org_entry(ctx: AuthContext, req: OrgEntryRef) -> OrgEntryAnswer:
     entry = organisation.deactivate_entry(ctx.tenant(req.tenant_id), req)
     return OrgEntryAnswer(kind=req.kind, id=entry.id, item=entry)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListOrgEntries, permission=READ)
 def customer_list_org_entries(ctx: AuthContext, req: ListOrgEntries) -> OrgEntryPage:
     page = organisation.list_entries(ctx.tenant(req.tenant_id), req)

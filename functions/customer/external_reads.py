@@ -15,6 +15,7 @@ from customer.external_models import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
 from example import repositories as example_repos
 from shared.models import RequestModel
 from shared.repository import Order
+from shared.types import Cursor
 
 
 class PageQuery(RequestModel):
@@ -23,7 +24,7 @@ class PageQuery(RequestModel):
     model_config = ConfigDict(defer_build=True)
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(default=None, min_length=1)
+    cursor: Cursor | None = None
 
 
 def users_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""Invitations into a tenant, and the tenant's self-registration settings.
+"""Invitations into a tenant.
 
 An invitation's id is derived from the email, so a tenant holds at most one invitation per
-address: inviting again replaces it (new roles, new expiry) and inviting twice is idempotent.
-The auth service consumes it when that email signs up (``auth.signup``).
+address: inviting again replaces it (new roles, new expiry, a new token: the old link stops
+working). The invitee joins with the token from the link (``customer.joining``), or is placed
+automatically once their email is verified (``auth.signup``). Self-registration by domain
+lives in ``customer.domains``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from customer import invitation_tokens
 from customer import repositories as repos
 from customer.models import (
     INVITATION_TTL_DAYS,
@@ -18,8 +21,6 @@ from customer.models import (
     InvitationStatus,
     InviteUser,
     ListInvitations,
-    RegistrationSettings,
-    UpdateRegistration,
 )
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition
@@ -33,25 +34,34 @@ def invitation_id(email: str) -> str:
     return "inv-" + hashlib.sha256(email.lower().encode()).hexdigest()[:24]
 
 
-def new_invitation(tenant_id: str, email: str, roles: list[str], invited_by: str) -> Invitation:
-    return Invitation(
-        id=invitation_id(email),
+def new_invitation(
+    tenant_id: str, email: str, roles: list[str], invited_by: str
+) -> tuple[Invitation, str]:
+    """A pending invitation with a fresh token; the token's plaintext is returned once."""
+    invitation_id_ = invitation_id(email)
+    token = invitation_tokens.issue(tenant_id, invitation_id_)
+    invitation = Invitation(
+        id=invitation_id_,
         tenant_id=tenant_id,
         email=email.lower(),
         roles=roles,
         invited_by=invited_by,
         expires_at=datetime.now(UTC) + timedelta(days=INVITATION_TTL_DAYS),
+        token_salt=token.salt,
+        token_hash=token.token_hash,
     )
+    return invitation, token.plaintext
 
 
-def invite_user(ctx: AuthContext, tenant_id: str, command: InviteUser) -> Invitation:
-    """Invite (or re-invite) an email with roles the inviter may grant."""
+def invite_user(ctx: AuthContext, tenant_id: str, command: InviteUser) -> tuple[Invitation, str]:
+    """Invite (or re-invite) an email with roles the inviter may grant; the invitation and
+    its token (for the link)."""
     roles = check_grant(ctx, command.roles)
     tenant = repos.tenants().require(tenant_id)
     if tenant.status != "active":
         raise FailedPrecondition("The tenant is not active", type="tenant/inactive")
-    invitation = new_invitation(tenant_id, command.email, roles, ctx.uid)
-    return repos.invitations(tenant_id).set(invitation)
+    invitation, token = new_invitation(tenant_id, command.email, roles, ctx.uid)
+    return repos.invitations(tenant_id).set(invitation), token
 
 
 def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitation]:
@@ -76,15 +86,3 @@ def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
         return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
 
     return run_transaction(work)
-
-
-def update_registration(
-    ctx: AuthContext, tenant_id: str, command: UpdateRegistration
-) -> RegistrationSettings:
-    """Replace the whitelisted domains and the roles self-registered users get."""
-    roles = check_grant(ctx, command.default_roles, field="defaultRoles")
-    settings = RegistrationSettings(
-        whitelisted_domains=command.whitelisted_domains, default_roles=roles
-    )
-    repos.tenants().update(tenant_id, {"registration": settings})
-    return settings

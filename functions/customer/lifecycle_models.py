@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from customer.models import DeactivationReason, Tenant
 from shared.models import Model, RequestModel
+from shared.types import Id, SaneInstant, Text
 
 
 class DeactivateCustomer(RequestModel):
     reason: DeactivationReason = Field(description="Why the customer leaves (a closed set).")
-    feedback: str = Field(default="", max_length=2000, description="Free text.")
+    feedback: Text = Field(default="", description="Free text.")
     recommendation_score: int | None = Field(
         default=None, ge=0, le=10, description="0-10: would they recommend the product?"
     )
-    grace_period_ends_at: datetime | None = Field(
+    grace_period_ends_at: Annotated[AwareDatetime, SaneInstant] | None = Field(
         default=None,
         description="Until when the tenant can be reactivated (default: 30 days from now; at "
         "most a year). Then a scheduled job closes it for good.",
     )
-    tenant_id: str | None = None
+    tenant_id: Id | None = None
 
 
 class ReactivateCustomer(RequestModel):
-    tenant_id: str = Field(min_length=1, description="Platform admins name the tenant.")
+    tenant_id: Id = Field(description="Platform admins name the tenant.")
 
 
 class LifecycleAnswer(Model):

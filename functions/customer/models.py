@@ -7,17 +7,16 @@ API keys live in the tenant's subcollections (``customer.repositories``).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints
 
 from shared.models import Document, Email, Model, PostalAddress, RequestModel
+from shared.types import Change, Cursor, Id, Label, Limit, Name, SingleLine
 
-NAME = Field(min_length=1, max_length=120)
 INVITATION_TTL_DAYS = 14
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class TenantStatus(StrEnum):
@@ -47,7 +46,8 @@ class TenantSettings(Model):
 
 
 class RegistrationSettings(Model):
-    """Self-registration: users with an email in a whitelisted domain join with these roles."""
+    """Self-registration: users with a verified email in one of these domains join with
+    ``default_roles``, once the domain itself is verified (``customer.domains``)."""
 
     whitelisted_domains: list[str] = Field(default_factory=list, max_length=50)
     default_roles: list[str] = Field(default_factory=lambda: ["member"], max_length=10)
@@ -115,12 +115,8 @@ class InvitationStatus(StrEnum):
     REVOKED = "revoked"
 
 
-class Invitation(Document):
-    """``tenants/{tenantId}/invitations/{invitationId}``: never readable by clients directly.
-
-    ``email`` is stored lower-cased; the auth service's ``before_user_created`` finds a pending,
-    unexpired invitation for a new user's email with a collection-group query.
-    """
+class InvitationPublic(Document):
+    """What callers see of an invitation (never its token's hash)."""
 
     tenant_id: str
     email: str
@@ -132,26 +128,47 @@ class Invitation(Document):
     accepted_at: datetime | None = None
 
 
+class Invitation(InvitationPublic):
+    """``tenants/{tenantId}/invitations/{invitationId}``: never readable by clients directly.
+
+    ``email`` is stored lower-cased; automatic placement (``customer.joining``) finds a
+    pending, unexpired invitation for a verified email with a collection-group query. The
+    token that proves the invitee got the link is stored only as a keyed hash
+    (``customer.invitation_tokens``).
+    """
+
+    token_salt: str | None = Field(default=None, repr=False, description="Hex salt of the hash.")
+    token_hash: str | None = Field(default=None, repr=False, description="HMAC of the token.")
+
+    def public(self) -> InvitationPublic:
+        return InvitationPublic.model_validate(
+            self.model_dump(exclude={"token_salt", "token_hash"})
+        )
+
+
 # -- requests ---------------------------------------------------------------------------------
 class CreateCustomer(RequestModel):
-    name: str = NAME
+    name: Name
     admin_email: Email
-    products: list[str] = Field(min_length=1, max_length=20)
+    products: list[Label] = Field(min_length=1, max_length=20)
     address: PostalAddress
 
 
 class CustomerRef(RequestModel):
-    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+    tenant_id: Id | None = Field(default=None, description="Only platform admins name a tenant.")
 
 
 class UpdateCustomer(RequestModel):
-    tenant_id: str | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    address: PostalAddress | None = None
-    products: list[str] | None = Field(
+    """Every field but ``tenantId`` is required in the stored tenant: absent keeps it, ``null``
+    is refused."""
+
+    tenant_id: Id | None = None
+    name: Change[Name] = None
+    address: Change[PostalAddress] = None
+    products: Change[list[Label]] = Field(
         default=None, min_length=1, max_length=20, description="Platform admins only."
     )
-    settings: TenantSettings | None = None
+    settings: Change[TenantSettings] = None
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -163,52 +180,49 @@ class CustomerAnswer(Model):
 class CreatedCustomer(CustomerAnswer):
     location_id: str
     invitation_id: str
+    invitation_token: str = Field(
+        description="The first admin's invitation token, shown once: it goes into the link."
+    )
 
 
 # -- invitations and registration ------------------------------------------------------------
 class InviteUser(RequestModel):
     email: Email
-    roles: list[str] = Field(min_length=1, max_length=10)
-    tenant_id: str | None = None
+    roles: list[Label] = Field(min_length=1, max_length=10)
+    tenant_id: Id | None = None
 
 
 class InvitationRef(RequestModel):
-    invitation_id: str = Field(min_length=1)
-    tenant_id: str | None = None
+    invitation_id: Id
+    tenant_id: Id | None = None
 
 
 class ListInvitations(RequestModel):
     status: InvitationStatus | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = None
-
-
-class UpdateRegistration(RequestModel):
-    whitelisted_domains: list[str] = Field(max_length=50)
-    default_roles: list[str] = Field(min_length=1, max_length=10)
-    tenant_id: str | None = None
-
-    @field_validator("whitelisted_domains")
-    @classmethod
-    def _domains(cls, domains: list[str]) -> list[str]:
-        cleaned = [d.strip().lower().removeprefix("@") for d in domains]
-        for domain in cleaned:
-            if not _DOMAIN.fullmatch(domain):
-                raise ValueError(f"not a domain: {domain!r}")
-        return sorted(set(cleaned))
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = None
 
 
 class InvitationAnswer(Model):
     invitation_id: str
-    invitation: Invitation
+    invitation: InvitationPublic
+    invitation_token: str | None = Field(
+        default=None, description="Only when the invitation is issued: shown once, for the link."
+    )
 
 
 class InvitationPage(Model):
-    invitations: list[Invitation]
+    invitations: list[InvitationPublic]
     next_cursor: str | None = None
 
 
-class RegistrationAnswer(Model):
+class AcceptInvitation(RequestModel):
+    token: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512), SingleLine
+    ] = Field(description="The token from the link.")
+
+
+class AcceptedInvitation(Model):
     tenant_id: str
-    registration: RegistrationSettings
+    roles: list[str]

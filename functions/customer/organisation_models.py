@@ -11,23 +11,29 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    RootModel,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from customer.models import Location
 from shared.models import Document, Email, Model, PostalAddress, RequestModel
+from shared.types import Change, Cursor, Id, Limit, Name, SingleLine, Text
 
 OrgKind = Literal["client", "department", "location", "contact"]
 KINDS: tuple[OrgKind, ...] = ("client", "department", "location", "contact")
 
-Name = Annotated[str, Field(min_length=1, max_length=120)]
-Code = Annotated[str, Field(min_length=1, max_length=40)]
-Text = Annotated[str, Field(max_length=2000)]
-Phone = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^\+?[0-9 ()./-]+$")]
-ClientId = Annotated[
-    str, Field(min_length=1, description="A client's own entry; absent: the tenant's.")
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SingleLine
 ]
-TenantId = Annotated[str, Field(min_length=1, description="Only platform admins name a tenant.")]
+Phone = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^\+?[0-9 ()./-]+$")]
+ClientId = Annotated[Id, Field(description="A client's own entry; absent: the tenant's.")]
+TenantId = Annotated[Id, Field(description="Only platform admins name a tenant.")]
 
 
 class ContactType(StrEnum):
@@ -119,57 +125,44 @@ class ContactCreate(_InScope):
     phone: Phone | None = None
 
 
-def _not_null(value: Any) -> Any:
-    """An update's field that the stored document requires may be left out, not set to null."""
-    if value is None:
-        raise ValueError("cannot be null: leave the field out to keep it")
-    return value
-
-
 class _Update(_InScope):
-    id: str = Field(min_length=1, description="The entry to change.")
+    id: Id = Field(description="The entry to change.")
 
 
 class ClientUpdate(RequestModel):
+    """Fields the stored entry requires are ``Change[...]``: absent keeps, ``null`` is refused."""
+
     kind: Literal["client"]
     tenant_id: TenantId | None = None
-    id: str = Field(min_length=1)
-    name: Name | None = None
+    id: Id
+    name: Change[Name] = None
     reference: Code | None = None
     address: PostalAddress | None = None
-
-    _required = field_validator("name")(_not_null)
 
 
 class DepartmentUpdate(_Update):
     kind: Literal["department"]
-    name: Name | None = None
+    name: Change[Name] = None
     code: Code | None = None
-    description: Text | None = None
-
-    _required = field_validator("name", "description")(_not_null)
+    description: Change[Text] = None
 
 
 class LocationUpdate(_Update):
     kind: Literal["location"]
-    name: Name | None = None
-    address: PostalAddress | None = None
-    headquarters: bool | None = Field(
+    name: Change[Name] = None
+    address: Change[PostalAddress] = None
+    headquarters: Change[bool] = Field(
         default=None, description="true moves the headquarters here; it is never just unset."
     )
-
-    _required = field_validator("name", "address", "headquarters")(_not_null)
 
 
 class ContactUpdate(_Update):
     kind: Literal["contact"]
-    type: ContactType | None = None
+    type: Change[ContactType] = None
     custom_label: Name | None = None
-    name: Name | None = None
+    name: Change[Name] = None
     email: Email | None = None
     phone: Phone | None = None
-
-    _required = field_validator("type", "name")(_not_null)
 
 
 class _ByKind(RootModel[Any]):
@@ -218,13 +211,13 @@ class _OfKind(RequestModel):
 
 
 class OrgEntryRef(_OfKind):
-    id: str = Field(min_length=1)
+    id: Id
 
 
 class ListOrgEntries(_OfKind):
     active: bool | None = Field(default=None, description="Only active (or only inactive) ones.")
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+    limit: Limit = 20
+    cursor: Cursor | None = None
 
 
 # -- answers ----------------------------------------------------------------------------------

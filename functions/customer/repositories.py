@@ -14,6 +14,7 @@ from shared import paths
 from shared.repository import CollectionRepository
 
 if TYPE_CHECKING:
+    from customer.domain_models import RegistrationDomain
     from customer.external_models import UserEntry
     from customer.organisation_models import Client, Contact, Department
     from shared.api_keys import ApiKey
@@ -24,6 +25,7 @@ CLIENTS = "clients"
 DEPARTMENTS = "departments"
 CONTACTS = "contacts"
 USERS = "users"
+REGISTRATION_DOMAINS = "registrationDomains"
 
 
 def tenants() -> CollectionRepository[Tenant]:
@@ -89,3 +91,11 @@ def user_entries(tenant_id: str) -> CollectionRepository[UserEntry]:
     from customer.external_models import UserEntry
 
     return CollectionRepository(UserEntry, paths.tenant_collection(tenant_id, USERS))
+
+
+def registration_domains() -> CollectionRepository[RegistrationDomain]:
+    """``registrationDomains/{domain}``: which tenant claimed an email domain (global, so a
+    domain has one owner; closed to clients)."""
+    from customer.domain_models import RegistrationDomain
+
+    return CollectionRepository(RegistrationDomain, paths.root_collection(REGISTRATION_DOMAINS))

@@ -54,7 +54,7 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         address=command.address,
         headquarters=True,
     )
-    invitation = new_invitation(tenant_id, command.admin_email, FIRST_ADMIN_ROLES, ctx.uid)
+    invitation, token = new_invitation(tenant_id, command.admin_email, FIRST_ADMIN_ROLES, ctx.uid)
     with atomic_batch() as batch:
         tenants.create(tenant, writer=batch)
         locations.create(headquarters, writer=batch)
@@ -64,6 +64,7 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         tenant=tenant,
         location_id=headquarters.id,
         invitation_id=invitation.id,
+        invitation_token=token,
     )
 
 

@@ -6,8 +6,6 @@ Each parses its request model, checks its permission and tenant (both in
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from example import service
 from example.models import (
     AssignTask,
@@ -22,45 +20,45 @@ from example.models import (
     UpdateProject,
 )
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CreateProject, permission="example.projects.create")
 def example_create_project(ctx: AuthContext, req: CreateProject) -> ProjectAnswer:
     project = service.create_project(ctx.tenant(req.tenant_id), ctx.uid, req)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdateProject, permission="example.projects.update")
 def example_update_project(ctx: AuthContext, req: UpdateProject) -> ProjectAnswer:
     project = service.update_project(ctx.tenant(req.tenant_id), req)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ProjectRef, permission="example.projects.archive")
 def example_archive_project(ctx: AuthContext, req: ProjectRef) -> ProjectAnswer:
     project = service.archive_project(ctx.tenant(req.tenant_id), req.project_id)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListProjects, permission="example.projects.read")
 def example_list_projects(ctx: AuthContext, req: ListProjects) -> ProjectPage:
     page = service.list_projects(ctx.tenant(req.tenant_id), req)
     return ProjectPage(projects=page.items, next_cursor=page.next_cursor)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(CreateTask, permission="example.tasks.create")
 def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
     task = service.create_task(ctx.tenant(req.tenant_id), ctx.uid, req)
     return TaskAnswer(task_id=task.id, task=task)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(AssignTask, permission="example.tasks.assign")
 def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
     task = service.assign_task(
@@ -69,7 +67,7 @@ def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
     return TaskAnswer(task_id=task.id, task=task)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(TaskRef, permission="example.tasks.complete")
 def example_complete_task(ctx: AuthContext, req: TaskRef) -> TaskAnswer:
     task = service.complete_task(ctx, ctx.tenant(req.tenant_id), req.project_id, req.task_id)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
 from shared.models import Document, Model, RequestModel
+from shared.types import Change, Cursor, Id, Limit, Name, SaneInstant, Text, Title
 
-NAME = Field(min_length=1, max_length=120, description="Shown in lists; trimmed.")
+DueAt = Annotated[AwareDatetime, SaneInstant]
 
 
 class ProjectStatus(StrEnum):
@@ -43,6 +45,9 @@ class Task(Document):
     created_by: str
     assignee_id: str | None = None
     due_at: datetime | None = None
+    remind_at: datetime | None = Field(
+        default=None, description="When the reminder fires; the task-created trigger queues it."
+    )
     completed_at: datetime | None = None
     reminder_sent_at: datetime | None = Field(
         default=None, description="Set once by the reminder task; makes it idempotent."
@@ -51,50 +56,50 @@ class Task(Document):
 
 # -- requests ---------------------------------------------------------------------------------
 class CreateProject(RequestModel):
-    name: str = NAME
-    description: str = Field(default="", max_length=2000)
-    tenant_id: str | None = Field(default=None, description="Only platform admins name a tenant.")
+    name: Name = Field(description="Shown in lists; trimmed.")
+    description: Text = ""
+    tenant_id: Id | None = Field(default=None, description="Only platform admins name a tenant.")
 
 
 class UpdateProject(RequestModel):
-    project_id: str = Field(min_length=1)
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    description: str | None = Field(default=None, max_length=2000)
-    tenant_id: str | None = None
+    project_id: Id
+    name: Change[Name] = None
+    description: Change[Text] = None
+    tenant_id: Id | None = None
 
 
 class ProjectRef(RequestModel):
-    project_id: str = Field(min_length=1)
-    tenant_id: str | None = None
+    project_id: Id
+    tenant_id: Id | None = None
 
 
 class ListProjects(RequestModel):
     status: ProjectStatus | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = None
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = None
 
 
 class CreateTask(RequestModel):
-    project_id: str = Field(min_length=1)
-    title: str = Field(min_length=1, max_length=200)
-    assignee_id: str | None = Field(default=None, min_length=1)
-    due_at: AwareDatetime | None = Field(default=None, description="ISO 8601 with a time zone.")
+    project_id: Id
+    title: Title
+    assignee_id: Id | None = Field(default=None, description="A user of the tenant.")
+    due_at: DueAt | None = Field(default=None, description="ISO 8601 with a time zone.")
     remind_minutes_before: int = Field(default=60, ge=0, le=60 * 24 * 14)
-    tenant_id: str | None = None
+    tenant_id: Id | None = None
 
 
 class AssignTask(RequestModel):
-    project_id: str = Field(min_length=1)
-    task_id: str = Field(min_length=1)
-    assignee_id: str = Field(min_length=1)
-    tenant_id: str | None = None
+    project_id: Id
+    task_id: Id
+    assignee_id: Id = Field(description="A user of the tenant.")
+    tenant_id: Id | None = None
 
 
 class TaskRef(RequestModel):
-    project_id: str = Field(min_length=1)
-    task_id: str = Field(min_length=1)
-    tenant_id: str | None = None
+    project_id: Id
+    task_id: Id
+    tenant_id: Id | None = None
 
 
 class ReminderTask(Model):

@@ -23,7 +23,7 @@ from example.models import (
 )
 from shared import tasks as task_queue
 from shared.auth_context import AuthContext
-from shared.errors import FailedPrecondition, PermissionDenied
+from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from shared.repository import Order, Page, where
 from shared.transactions import run_transaction
 
@@ -82,7 +82,8 @@ def list_projects(tenant_id: str, query: ListProjects) -> Page[Project]:
 
 
 def create_task(tenant_id: str, actor: str, command: CreateTask) -> Task:
-    """Add a task to an active project, then schedule its due-date reminder.
+    """Add a task to an active project; its due-date reminder is queued by the task-created
+    trigger (:func:`schedule_reminder`), so this answer depends on the committed write alone.
 
     The project is read without a transaction: a transactional read would lock the project
     document, which every task event's counter update writes, and a busy project would then
@@ -91,6 +92,7 @@ def create_task(tenant_id: str, actor: str, command: CreateTask) -> Task:
     """
     project_repo = repos.projects(tenant_id)
     task_repo = repos.tasks(tenant_id, command.project_id)
+    due_at = command.due_at
     task = Task(
         id=task_repo.new_id(),
         tenant_id=tenant_id,
@@ -98,18 +100,20 @@ def create_task(tenant_id: str, actor: str, command: CreateTask) -> Task:
         title=command.title,
         created_by=actor,
         assignee_id=command.assignee_id,
-        due_at=command.due_at,
+        due_at=due_at,
+        remind_at=due_at - timedelta(minutes=command.remind_minutes_before) if due_at else None,
     )
 
     _require_active(project_repo.require(command.project_id))
-    created = task_repo.create(task)
-    if created.due_at is not None:
-        schedule_reminder(created, timedelta(minutes=command.remind_minutes_before))
-    return created
+    if command.assignee_id is not None:
+        _require_member(tenant_id, command.assignee_id, "assigneeId")
+    return task_repo.create(task)
 
 
 def assign_task(tenant_id: str, project_id: str, task_id: str, assignee_id: str) -> Task:
+    """Give the task to ``assignee_id``, an active user of the tenant."""
     repo = repos.tasks(tenant_id, project_id)
+    _require_member(tenant_id, assignee_id, "assigneeId")
 
     def work(txn: Transaction) -> Task:
         task = repo.require(task_id, transaction=txn)
@@ -141,11 +145,13 @@ def complete_task(ctx: AuthContext, tenant_id: str, project_id: str, task_id: st
     return run_transaction(work)
 
 
-def schedule_reminder(task: Task, lead: timedelta) -> None:
-    """Queue the reminder for ``due_at - lead`` (at once if that is past). The task id is
-    derived from the task and its due date, so queuing it twice creates one reminder."""
-    assert task.due_at is not None
-    at = max(task.due_at - lead, datetime.now(UTC))
+def schedule_reminder(task: Task) -> None:
+    """Queue the reminder for ``remind_at`` (at once if that is past). Called by the
+    task-created trigger; the queue task id is derived from the task and its due date, so a
+    re-delivered trigger queues one reminder."""
+    if task.due_at is None or task.remind_at is None:
+        return
+    at = max(task.remind_at, datetime.now(UTC))
     task_queue.enqueue(
         REMINDER_FUNCTION,
         ReminderTask(
@@ -157,6 +163,18 @@ def schedule_reminder(task: Task, lead: timedelta) -> None:
         at=at,
         task_id=f"reminder-{task.tenant_id}-{task.project_id}-{task.id}-{int(task.due_at.timestamp())}",
     )
+
+
+def _require_member(tenant_id: str, user_id: str, field: str) -> None:
+    """Tasks go to people of the tenant: another tenant's uid, or nobody's, is refused."""
+    from user.public import is_active_member
+
+    if not is_active_member(tenant_id, user_id):
+        raise InvalidArgument(
+            f"{user_id} is not an active user of this tenant",
+            type="example/unknown-assignee",
+            fields=[{"field": field, "message": "not an active user of this tenant"}],
+        )
 
 
 def _require_active(project: Project) -> None:

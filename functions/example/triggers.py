@@ -1,6 +1,8 @@
 """Background functions of the example service.
 
-- ``example_on_task_written`` (Firestore): turns task writes into domain events.
+- ``example_on_task_written`` (Firestore): turns task writes into domain events, and queues a
+  new task's due-date reminder (out of the callable's path: its answer depends only on the
+  committed write; the queue's task id makes a re-delivery queue nothing twice).
 - ``example_count_open_tasks`` (Pub/Sub, ``example-events``): keeps ``openTaskCount`` exact;
   idempotent through the event-id ledger.
 - ``exampleSendDueReminder`` (Cloud Tasks): the due-date reminder; idempotent through
@@ -15,8 +17,8 @@ from typing import Any
 
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
-from example import maintenance, reminders, task_events
-from example.models import ReminderTask
+from example import maintenance, reminders, service, task_events
+from example.models import ReminderTask, Task
 from shared import events, logs
 from shared.document_changes import before_after
 from shared.tasks import task_handler
@@ -29,15 +31,14 @@ def example_on_task_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
     """Publish the domain event of a task write (same event id on a re-delivery)."""
     params = event.params
     with logs.invocation("example_on_task_written", tenantId=params["tenantId"]):
+        before, after = before_after(event)
         domain_event = task_events.event_for_change(
-            event.id,
-            params["tenantId"],
-            params["projectId"],
-            params["taskId"],
-            *before_after(event),
+            event.id, params["tenantId"], params["projectId"], params["taskId"], before, after
         )
         if domain_event is not None:
             events.publish([domain_event])
+        if domain_event is not None and domain_event.type == task_events.CREATED:
+            service.schedule_reminder(Task.from_firestore(params["taskId"], after or {}))
 
 
 @pubsub_fn.on_message_published(topic="example-events", retry=True)

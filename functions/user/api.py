@@ -8,10 +8,8 @@ domain modules do the rest. What a profile answer shows is filtered by
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 from user import directory, preferences, profiles, roles, terms
 from user.api_models import (
     AcceptTerms,
@@ -33,7 +31,7 @@ from user.api_models import (
 from user.attributes import visible
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(GetProfile, permission="profile.read.own")
 def user_get_profile(ctx: AuthContext, req: GetProfile) -> ProfileAnswer:
     """The caller's profile; with ``userId``, another's of the tenant (needs ``users.read``)."""
@@ -41,21 +39,21 @@ def user_get_profile(ctx: AuthContext, req: GetProfile) -> ProfileAnswer:
     return ProfileAnswer(profile=profile)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdateProfile, permission="profile.update.own")
 def user_update_profile(ctx: AuthContext, req: UpdateProfile) -> ProfileAnswer:
     profile = profiles.update_profile(ctx, ctx.tenant(req.tenant_id), ctx.uid, req.changes)
     return ProfileAnswer(profile=profile)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListUsers, permission="users.read")
 def user_list(ctx: AuthContext, req: ListUsers) -> UserPage:
     users, next_cursor = directory.list_users(ctx, ctx.tenant(req.tenant_id), req)
     return UserPage(users=users, next_cursor=next_cursor)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(AdminUpdate, permission="users.update", check_revoked=True)
 def user_admin_update(ctx: AuthContext, req: AdminUpdate) -> ProfileAnswer:
     """Another user's fields within the admin write list (one's own: the self list)."""
@@ -63,14 +61,14 @@ def user_admin_update(ctx: AuthContext, req: AdminUpdate) -> ProfileAnswer:
     return ProfileAnswer(profile=profile)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(GrantRoles, permission="users.roles.grant", check_revoked=True)
 def user_grant_roles(ctx: AuthContext, req: GrantRoles) -> RolesAnswer:
     granted = roles.grant_roles(ctx, ctx.tenant(req.tenant_id), req.user_id, req.roles)
     return RolesAnswer(user_id=req.user_id, roles=granted)
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(AcceptTerms, permission="profile.update.own")
 def user_accept_terms(ctx: AuthContext, req: AcceptTerms) -> TermsAnswer:
     acceptance = terms.accept_terms(ctx.tenant(req.tenant_id), ctx.uid, req.version)
@@ -81,7 +79,7 @@ def user_accept_terms(ctx: AuthContext, req: AcceptTerms) -> TermsAnswer:
     )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(ListTermsPending, permission="users.terms.read")
 def user_list_terms_pending(ctx: AuthContext, req: ListTermsPending) -> TermsPendingPage:
     pending, next_cursor = terms.list_pending(ctx.tenant(req.tenant_id), req.limit, req.cursor)
@@ -92,14 +90,14 @@ def user_list_terms_pending(ctx: AuthContext, req: ListTermsPending) -> TermsPen
     )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UpdatePreferences, permission="profile.update.own")
 def user_update_preferences(ctx: AuthContext, req: UpdatePreferences) -> PreferencesAnswer:
     stored = preferences.update_preferences(ctx.tenant(req.tenant_id), ctx.uid, req.notifications)
     return PreferencesAnswer(notifications=preferences.wire(stored))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(GetPreferences, permission="profile.read.own")
 def user_get_preferences(ctx: AuthContext, req: GetPreferences) -> PreferencesAnswer:
     stored = preferences.get_preferences(ctx.tenant(req.tenant_id), ctx.uid)

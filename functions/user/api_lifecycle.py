@@ -3,10 +3,8 @@ every user of the tenant. They change who can get in, so tokens are checked for 
 
 from __future__ import annotations
 
-from firebase_functions import https_fn
-
 from shared.auth_context import AuthContext
-from shared.callables import callable_endpoint
+from shared.callables import callable_endpoint, on_call
 from user import lifecycle
 from user.lifecycle_models import BulkRequest, JobAnswer, JobRef, LifecycleAnswer, UserRef
 from user.models import UserProfile
@@ -27,33 +25,33 @@ def _job(tenant_id: str, job_id: str) -> JobAnswer:
     )
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UserRef, permission=PERMISSION, check_revoked=True)
 def user_deactivate(ctx: AuthContext, req: UserRef) -> LifecycleAnswer:
     return _answer(lifecycle.deactivate_user(ctx, ctx.tenant(req.tenant_id), req.user_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(UserRef, permission=PERMISSION, check_revoked=True)
 def user_reactivate(ctx: AuthContext, req: UserRef) -> LifecycleAnswer:
     return _answer(lifecycle.reactivate_user(ctx, ctx.tenant(req.tenant_id), req.user_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(BulkRequest, permission=PERMISSION, check_revoked=True)
 def user_bulk_deactivate(ctx: AuthContext, req: BulkRequest) -> JobAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
     return _job(tenant_id, lifecycle.deactivate_all(ctx, tenant_id, req.request_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(BulkRequest, permission=PERMISSION, check_revoked=True)
 def user_bulk_reactivate(ctx: AuthContext, req: BulkRequest) -> JobAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
     return _job(tenant_id, lifecycle.reactivate_all(ctx, tenant_id, req.request_id))
 
 
-@https_fn.on_call()
+@on_call()
 @callable_endpoint(JobRef, permission=PERMISSION)
 def user_get_bulk_job(ctx: AuthContext, req: JobRef) -> JobAnswer:
     return _job(ctx.tenant(req.tenant_id), req.job_id)

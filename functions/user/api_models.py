@@ -13,9 +13,19 @@ from pydantic import ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from shared.models import Model, PostalAddress, RequestModel
+from shared.types import (
+    Cursor,
+    Id,
+    Label,
+    Limit,
+    Line,
+    NotReserved,
+    SingleLine,
+    Text,
+)
 from user.models import NOTIFICATION_ID
 
-USER_ID = Field(min_length=1, max_length=128, pattern=r"^[^/]+$", description="A Firebase uid.")
+UserId = Annotated[Id, Field(description="A Firebase uid.")]
 TENANT_ID = Field(default=None, description="Only platform admins name a tenant.")
 ROLE_NAME = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 TERMS_VERSION = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
@@ -25,20 +35,18 @@ class ProfileChanges(RequestModel):
     """Every profile field a write may ever carry, with its value rules. Which of them a caller
     may set is the attribute config's business; a protected field is not even here."""
 
-    display_name: str | None = Field(default=None, max_length=120)
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
+    display_name: Annotated[Line, Field(max_length=120)] | None = None
+    first_name: Annotated[Line, Field(max_length=100)] | None = None
+    last_name: Annotated[Line, Field(max_length=100)] | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{3,32}$")
     photo_url: str | None = Field(default=None, max_length=2048, pattern=r"^https://\S+$")
     address: PostalAddress | None = None
-    about: str | None = Field(default=None, max_length=2000)
-    pronouns: str | None = Field(default=None, max_length=40)
+    about: Text | None = None
+    pronouns: Annotated[Line, Field(max_length=40)] | None = None
     locale: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-    department_id: str | None = Field(
-        default=None, min_length=1, max_length=128, pattern=r"^[^/]+$"
-    )
-    location_id: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"^[^/]+$")
-    company_role: str | None = Field(default=None, max_length=100)
+    department_id: Id | None = None
+    location_id: Id | None = None
+    company_role: Annotated[Line, Field(max_length=100)] | None = None
     type: Literal["consumer", "business"] | None = Field(
         default=None, description="Admins move a user between consumer and business."
     )
@@ -52,10 +60,8 @@ EDITABLE_FIELDS = frozenset(
 
 # -- profiles ---------------------------------------------------------------------------------
 class GetProfile(RequestModel):
-    user_id: str | None = Field(
-        default=None, min_length=1, max_length=128, description="Another user (admins)."
-    )
-    tenant_id: str | None = TENANT_ID
+    user_id: Id | None = Field(default=None, description="Another user (admins).")
+    tenant_id: Id | None = TENANT_ID
 
 
 class _ProfileWrite(RequestModel):
@@ -68,7 +74,7 @@ class _ProfileWrite(RequestModel):
         alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True
     )
 
-    tenant_id: str | None = TENANT_ID
+    tenant_id: Id | None = TENANT_ID
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -83,18 +89,20 @@ class UpdateProfile(_ProfileWrite):
 class AdminUpdate(_ProfileWrite):
     """Another user's fields to change, with ``userId`` naming them."""
 
-    user_id: str = USER_ID
+    user_id: UserId
 
 
 class ListUsers(RequestModel):
     role: ROLE_NAME | None = None
     type: Literal["consumer", "business"] | None = None
     disabled: bool | None = None
-    name_prefix: str | None = Field(default=None, min_length=1, max_length=100)
-    email_prefix: str | None = Field(default=None, min_length=1, max_length=254)
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = TENANT_ID
+    name_prefix: Label | None = None
+    email_prefix: (
+        Annotated[str, StringConstraints(min_length=1, max_length=254), SingleLine] | None
+    ) = None
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = TENANT_ID
 
 
 class ProfileAnswer(Model):
@@ -108,9 +116,9 @@ class UserPage(Model):
 
 # -- roles ------------------------------------------------------------------------------------
 class GrantRoles(RequestModel):
-    user_id: str = USER_ID
+    user_id: UserId
     roles: list[ROLE_NAME] = Field(max_length=20, description="The user's roles from now on.")
-    tenant_id: str | None = TENANT_ID
+    tenant_id: Id | None = TENANT_ID
 
 
 class RolesAnswer(Model):
@@ -121,7 +129,7 @@ class RolesAnswer(Model):
 # -- terms ------------------------------------------------------------------------------------
 class AcceptTerms(RequestModel):
     version: str = Field(pattern=TERMS_VERSION)
-    tenant_id: str | None = TENANT_ID
+    tenant_id: Id | None = TENANT_ID
 
 
 class TermsAnswer(Model):
@@ -131,9 +139,9 @@ class TermsAnswer(Model):
 
 
 class ListTermsPending(RequestModel):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
-    tenant_id: str | None = TENANT_ID
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    tenant_id: Id | None = TENANT_ID
 
 
 class TermsPendingPage(Model):
@@ -143,7 +151,11 @@ class TermsPendingPage(Model):
 
 
 # -- preferences ------------------------------------------------------------------------------
-NotificationId = Annotated[str, StringConstraints(pattern=NOTIFICATION_ID)]
+NotificationId = Annotated[
+    str, StringConstraints(max_length=100, pattern=NOTIFICATION_ID), NotReserved
+]
+"""A notification id, e.g. ``messaging.message_sent``: a key of the stored preferences map,
+written with ``set`` (so a dot is part of the name, never a path), never ``__reserved__``."""
 
 
 class ChannelChoicesChange(RequestModel):
@@ -159,11 +171,11 @@ class ChannelChoicesChange(RequestModel):
 
 class UpdatePreferences(RequestModel):
     notifications: dict[NotificationId, ChannelChoicesChange] = Field(min_length=1, max_length=100)
-    tenant_id: str | None = TENANT_ID
+    tenant_id: Id | None = TENANT_ID
 
 
 class GetPreferences(RequestModel):
-    tenant_id: str | None = TENANT_ID
+    tenant_id: Id | None = TENANT_ID
 
 
 class PreferencesAnswer(Model):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
 from shared.models import Model, RequestModel
 from shared.sweeps import SweepStatus
+from shared.types import Id
 
 REQUEST_ID = Field(
     min_length=8,
@@ -18,18 +20,18 @@ REQUEST_ID = Field(
 
 
 class UserRef(RequestModel):
-    user_id: str = Field(min_length=1, max_length=128)
-    tenant_id: str | None = None
+    user_id: Id
+    tenant_id: Id | None = None
 
 
 class BulkRequest(RequestModel):
     request_id: str = REQUEST_ID
-    tenant_id: str | None = None
+    tenant_id: Id | None = None
 
 
 class JobRef(RequestModel):
-    job_id: str = Field(min_length=1, max_length=100)
-    tenant_id: str | None = None
+    job_id: Annotated[Id, Field(max_length=100)]
+    tenant_id: Id | None = None
 
 
 class LifecycleAnswer(Model):

@@ -149,7 +149,9 @@ class ChannelChoices(Model):
     teams: bool | None = None
 
 
-NOTIFICATION_ID = r"^[a-z0-9_.-]{1,100}$"
+NOTIFICATION_ID = r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$"
+"""Dot-separated lower-case words (``files.uploaded``), at most 100 characters (see
+``NotificationId``); never a Firestore-reserved ``__name__``, never an empty segment."""
 _PREFERENCE_STAMPS = ("tenantId", "userId", "createdAt", "updatedAt")
 
 

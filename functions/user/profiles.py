@@ -9,6 +9,7 @@ list refuses the whole write.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -95,7 +96,9 @@ def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
             fields=[{"field": "(request)", "message": "no field to change"}],
         )
     try:
-        parsed = ProfileChanges.model_validate(raw_changes)
+        parsed = ProfileChanges.model_validate_json(
+            json.dumps(raw_changes), strict=True, extra="forbid"
+        )
     except ValidationError as error:
         fields = [
             {"field": field_name(item["loc"]), "message": item["msg"]} for item in error.errors()

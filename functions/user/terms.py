@@ -148,7 +148,7 @@ def list_pending(
             if is_pending(profile, current):
                 found.append(profile)
                 if len(found) == limit:
-                    return found, cursors.encode([profile.id])
+                    return found, cursors.encode([profile.id], repo.cursor_scope())
         if page.next_cursor is None:
             return found, None
         cursor = page.next_cursor

@@ -18,6 +18,9 @@ from ops.deploy import resources
 from ops.deploy.declarations import PlanError, exposed_functions, literal, select
 from ops.deploy.resources import Argv, Upsert
 
+PLATFORM_SECRETS = ("FOUNDATION_CURSOR_SECRET",)
+"""Secret Manager secrets every function mounts (``env/README.md``): the page-cursor key."""
+
 RUNTIME = "python311"
 DEFAULT_PROJECT = "demo-foundation"
 DEFAULT_REGION = "us-central1"
@@ -139,8 +142,9 @@ def _deploy_argv(name: str, endpoint: Any, region: str, options: Options) -> Arg
         argv.append(f"--vpc-connector={endpoint.vpc['connector']}")
         if egress := EGRESS.get(str(literal(endpoint.vpc.get("egressSettings"), name, "egress"))):
             argv.append(f"--egress-settings={egress}")
-    if secrets := literal(endpoint.secretEnvironmentVariables, name, "secrets"):
-        argv.append("--set-secrets=" + ",".join(f"{s['key']}={s['key']}:latest" for s in secrets))
+    declared = literal(endpoint.secretEnvironmentVariables, name, "secrets") or []
+    secrets = [*PLATFORM_SECRETS, *(s["key"] for s in declared if s["key"] not in PLATFORM_SECRETS)]
+    argv.append("--set-secrets=" + ",".join(f"{key}={key}:latest" for key in secrets))
     if endpoint.labels:
         argv.append("--update-labels=" + ",".join(f"{k}={v}" for k, v in endpoint.labels.items()))
     return argv

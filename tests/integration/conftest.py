@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.dns_server import FakeDns, nameserver
 from tests.support.events import EventTap
 from tests.support.users import SignedInUser, create_user, unique_id
 
@@ -58,3 +59,12 @@ def tap_events() -> Iterator[Callable[[str], EventTap]]:
     yield open_tap
     for tap in taps:
         tap.close()
+
+
+@pytest.fixture(scope="session")
+def fake_dns() -> Iterator[FakeDns]:
+    """The DNS server the functions ask for TXT records (``DNS_NAMESERVER``), run by the tests
+    so they can publish a tenant's verification record."""
+    server = FakeDns(nameserver()).start()
+    yield server
+    server.stop()

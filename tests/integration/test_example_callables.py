@@ -8,6 +8,7 @@ import pytest
 
 from example import repositories as repos
 from tests.support.callables import CallableError, call
+from tests.support.user_profiles import seed_user_profile
 
 
 def create_project(user, name="Launch", **extra):
@@ -132,6 +133,7 @@ def test_a_tampered_cursor_is_invalid_argument(tenant):
 
 
 def test_members_create_and_complete_tasks_but_only_managers_assign(tenant):
+    seed_user_profile(tenant.id, tenant.member)  # an assignee is a user of the tenant
     project_id = create_project(tenant.manager)["projectId"]
     task = call("example_create_task", {"projectId": project_id, "title": "Write"}, tenant.member)
     ref = {"projectId": project_id, "taskId": task["taskId"]}

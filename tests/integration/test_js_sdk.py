@@ -1,6 +1,7 @@
 """A frontend on the Firebase JS SDK against the local stack (tests/js/*.mjs): sign in to the
 Auth emulator, call callables, read Firestore directly within the rules; the tenancy journey
-from customer creation to invited sign-ups, with every outsider refused."""
+from customer creation to invited people joining by proof (the invitation token, or a
+provider-verified email), with every outsider refused."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant(
     assert result["otherTenantRead"] == "permission-denied"
 
 
-def test_a_js_sdk_frontend_creates_a_customer_whose_invited_people_sign_up_and_outsiders_fail():
+def test_a_js_sdk_customer_journey_invited_people_join_by_proof_and_outsiders_fail():
     platform_admin = create_user(tenant_id=None, roles=["platform-admin"], platform_admin=True)
     stranger = create_user(tenant_id=unique_id("tenant"), roles=["tenant-admin"])
 
@@ -69,10 +70,17 @@ def test_a_js_sdk_frontend_creates_a_customer_whose_invited_people_sign_up_and_o
     )
 
     tenant_id = result["tenantId"]
+    nowhere = {"tenantId": None, "roles": []}
+    assert result["adminClaimsAtSignUp"] == nowhere
+    assert result["adminAccepted"] == {"tenantId": tenant_id, "roles": ["tenant-admin"]}
     assert result["adminClaims"] == {"tenantId": tenant_id, "roles": ["tenant-admin"]}
     assert result["invitationId"]
+    assert result["squatterWithToken"] == "functions/permission-denied"
+    assert result["memberClaimsAtSignUp"] == nowhere
     assert result["memberClaims"] == {"tenantId": tenant_id, "roles": ["member"]}
     assert result["memberReadsTenant"] == "Journey Ltd"
+    assert result["tamperedToken"] == "functions/not-found"
+    assert result["googleClaims"] == {"tenantId": tenant_id, "roles": ["member"]}
     refused = {
         "customer_get": "functions/permission-denied",
         "customer_invite_user": "functions/permission-denied",

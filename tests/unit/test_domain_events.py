@@ -53,3 +53,13 @@ def test_disabling_a_profile_emits_the_update_and_user_disabled_then_reactivatio
     assert found[0].data["changedFields"] == ["disabled", "disabledAt", "disabledBy"]
     assert found[1].data["disabledBy"] == "admin" and found[1].data["type"] == "consumer"
     assert [e.type for e in back] == ["user.updated", "user.reactivated"]
+
+
+def test_an_event_without_a_tenant_survives_the_wire():
+    from shared.events import DomainEvent, new_event
+
+    event = new_event("auth.user_created", tenant_id=None, subject_id="u1", data={"x": 1})
+    wire = event.to_wire()
+
+    assert "tenantId" not in wire  # absent on the wire, as every None field is
+    assert DomainEvent.model_validate(wire) == event

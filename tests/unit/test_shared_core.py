@@ -3,6 +3,8 @@ models and claims. No emulators: these run in milliseconds."""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -55,16 +57,78 @@ def test_paths_are_tenant_scoped_and_refuse_bad_ids():
 
 
 # -- cursors ------------------------------------------------------------------------------------
-def test_a_cursor_round_trips_timestamps_and_ids():
+@pytest.fixture
+def cursor_secret(monkeypatch):
+    from shared.settings import get_settings
+
+    monkeypatch.setenv("FOUNDATION_CURSOR_SECRET", "unit-test-secret")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _unsigned(values: list) -> str:
+    """A cursor as a client could craft it: the right encoding, no valid signature."""
+    raw = json.dumps(values).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_a_cursor_round_trips_timestamps_and_ids(cursor_secret):
     at = datetime(2030, 5, 6, 7, 8, 9, 123000, tzinfo=UTC)
-    assert cursors.decode(cursors.encode([at, 3, "doc-1"]), 3) == [at, 3, "doc-1"]
+    cursor = cursors.encode([at, 3, "doc-1"], "tenants/t/projects?createdAt:desc")
+    assert cursors.decode(cursor, 3, "tenants/t/projects?createdAt:desc") == [at, 3, "doc-1"]
 
 
-@pytest.mark.parametrize("cursor", ["%%%", cursors.encode(["only-one"]), "eyJhIjoxfQ"])
-def test_a_foreign_or_tampered_cursor_is_invalid_argument_on_the_cursor_field(cursor):
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: "%%%",
+        lambda: "eyJhIjoxfQ",
+        lambda: _unsigned(["a/b"]),
+        lambda: _unsigned([{"$ts": "bad"}, "x"]),
+        lambda: cursors.encode(["only-one"], "scope") + "x",
+        lambda: cursors.encode(["only-one"], "scope").replace(".", ".A"),
+        lambda: cursors.encode(["only-one"], "scope"),
+        lambda: cursors.encode(["x", "doc"], "another-scope"),
+        lambda: cursors.encode([1, 2], "scope"),
+    ],
+    ids=[
+        "not-base64",
+        "not-a-list",
+        "unsigned-slash-id",
+        "unsigned-bad-timestamp",
+        "tampered-signature",
+        "shifted-signature",
+        "wrong-length",
+        "another-query",
+        "id-not-a-string",
+    ],
+)
+def test_a_crafted_foreign_or_tampered_cursor_is_invalid_argument_on_the_cursor_field(
+    cursor_secret, make
+):
     with pytest.raises(InvalidArgument) as raised:
-        cursors.decode(cursor, 2)
+        cursors.decode(make(), 2, "scope")
     assert [f["field"] for f in raised.value.fields] == ["cursor"]
+
+
+def test_cursors_need_a_secret_outside_the_emulators(monkeypatch):
+    from shared.settings import get_settings
+
+    for name in (
+        "FOUNDATION_CURSOR_SECRET",
+        "FIRESTORE_EMULATOR_HOST",
+        "FIREBASE_AUTH_EMULATOR_HOST",
+        "PUBSUB_EMULATOR_HOST",
+        "STORAGE_EMULATOR_HOST",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="FOUNDATION_CURSOR_SECRET"):
+            cursors.encode(["doc"])
+    finally:
+        get_settings.cache_clear()
 
 
 # -- permissions and auth context ---------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""Joining a tenant: by an invitation's token, or automatically for a verified email.
+
+Every way in writes the same things in one transaction: the invitation consumed (if one was
+used) and the user's first profile (through ``user.public``); the caller then sets the claims.
+
+- :func:`accept_invitation` (``customer_accept_invitation``): the token from the link proves
+  the invitee got the email; the signed-in account's email must be the invitation's.
+- :func:`place_verified_email` (auth's blocking functions, for a provider-verified email):
+  exactly one pending invitation for the email wins; several (from different tenants) place
+  nobody, since guessing between tenants would hand a user to the wrong one; with none, the one
+  tenant holding the email's domain as a *verified* claim (``customer.domains``) places them
+  with its default roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from customer import domains, invitation_tokens
+from customer import repositories as repos
+from customer.models import Invitation, InvitationStatus, TenantStatus
+from shared.errors import FailedPrecondition, NotFound, PermissionDenied
+from shared.transactions import run_transaction
+from user import public as user_public
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Where a user was placed, with what, and how (``invitation`` or ``domain``)."""
+
+    tenant_id: str
+    roles: list[str]
+    products: list[str]
+    source: str
+    invitation_id: str | None = None
+
+
+def _invalid_token() -> NotFound:
+    # One answer for malformed, unknown, wrong, used, revoked and expired tokens: the caller
+    # learns nothing about which invitations exist.
+    return NotFound("The invitation link is not valid (any more)", type="invitation/invalid")
+
+
+def _usable(invitation: Invitation | None, now: datetime) -> bool:
+    return (
+        invitation is not None
+        and invitation.status is InvitationStatus.PENDING
+        and invitation.expires_at > now
+    )
+
+
+def _consume(
+    txn: Any, invitation: Invitation, uid: str, email: str, display_name: str | None
+) -> Joined | None:
+    """In ``txn``: the invitation accepted by ``uid`` and the profile created; None when the
+    tenant is no longer active or the user already has a profile there."""
+    tenant = repos.tenants().get(invitation.tenant_id, transaction=txn)
+    if tenant is None or tenant.status is not TenantStatus.ACTIVE:
+        return None
+    if user_public.profile_exists(tenant.id, uid, transaction=txn):
+        return None
+    repos.invitations(tenant.id).update(
+        invitation.id,
+        {"status": InvitationStatus.ACCEPTED, "accepted_by": uid, "accepted_at": datetime.now(UTC)},
+        writer=txn,
+    )
+    user_public.create_first_profile(
+        tenant.id, uid, email, display_name, invitation.roles, transaction=txn
+    )
+    return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
+
+
+def accept_invitation(
+    uid: str, email: str | None, current_tenant: str | None, token: str, display_name: str | None
+) -> Joined:
+    """Place the signed-in user ``uid`` by the invitation ``token`` names.
+
+    Rules: the token must be valid, pending and unexpired (``not-found``,
+    ``invitation/invalid``); the account's email must be the invitation's, ignoring case
+    (``permission-denied``, ``invitation/email-mismatch``). A user belongs to one tenant: one
+    who already has a tenant is refused (``failed-precondition``, ``invitation/has-tenant``),
+    except for a repeat of their own accepted invitation, which answers the same placement
+    again (so a client that lost the answer, or whose claims were not set, can retry).
+    """
+    parsed = invitation_tokens.parse(token)
+    if parsed is None:
+        raise _invalid_token()
+    invitations = repos.invitations(parsed.tenant_id)
+
+    def work(txn: Any) -> Joined:
+        invitation = invitations.get(parsed.invitation_id, transaction=txn)
+        if invitation is None or not invitation_tokens.matches(
+            parsed, invitation.token_salt, invitation.token_hash
+        ):
+            raise _invalid_token()
+        if (email or "").lower() != invitation.email:
+            raise PermissionDenied(
+                "The invitation was sent to another email address",
+                type="invitation/email-mismatch",
+            )
+        if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == uid:
+            tenant = repos.tenants().require(invitation.tenant_id, transaction=txn)
+            return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
+        if not _usable(invitation, datetime.now(UTC)):
+            raise _invalid_token()
+        if current_tenant is not None:
+            raise FailedPrecondition(
+                "The account already belongs to a tenant", type="invitation/has-tenant"
+            )
+        joined = _consume(txn, invitation, uid, invitation.email, display_name)
+        if joined is None:
+            raise FailedPrecondition(
+                "The tenant does not accept this invitation now", type="invitation/unusable"
+            )
+        return joined
+
+    return run_transaction(work)
+
+
+def pending_invitations(email: str) -> list[Invitation]:
+    """Pending, unexpired invitations for ``email`` across tenants (a collection-group query
+    on ``invitations``, indexed in firestore.indexes.json)."""
+    from google.cloud.firestore import FieldFilter
+
+    from shared.clients import firestore_client
+
+    query = (
+        firestore_client()
+        .collection_group(repos.INVITATIONS)
+        .where(filter=FieldFilter("email", "==", email))
+        .where(filter=FieldFilter("status", "==", InvitationStatus.PENDING.value))
+    )
+    now = datetime.now(UTC)
+    found = [Invitation.from_firestore(s.id, s.to_dict() or {}) for s in query.stream()]
+    return [i for i in found if _usable(i, now)]
+
+
+def place_verified_email(uid: str, email: str, display_name: str | None) -> Joined | None:
+    """Place a user whose email the provider (or our verification link) proved; None when the
+    rules name no single tenant. Call only for a verified email."""
+    email = email.lower()
+    candidates = pending_invitations(email)
+    if len(candidates) > 1:
+        return None
+    if candidates:
+        invitation = candidates[0]
+
+        def by_invitation(txn: Any) -> Joined | None:
+            current = repos.invitations(invitation.tenant_id).get(invitation.id, transaction=txn)
+            if current is None or not _usable(current, datetime.now(UTC)):
+                return None
+            return _consume(txn, current, uid, email, display_name)
+
+        return run_transaction(by_invitation)
+    domain = email.rsplit("@", 1)[-1]
+
+    def by_domain(txn: Any) -> Joined | None:
+        tenant = domains.verified_tenant(domain, transaction=txn)
+        if tenant is None or user_public.profile_exists(tenant.id, uid, transaction=txn):
+            return None
+        roles = tenant.registration.default_roles
+        user_public.create_first_profile(
+            tenant.id, uid, email, display_name, roles, transaction=txn
+        )
+        return Joined(tenant.id, roles, tenant.products, "domain")
+
+    return run_transaction(by_domain)
