@@ -62,18 +62,28 @@ def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitatio
 
 
 def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
-    """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted."""
+    """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted.
+
+    A repeat is answered from a plain read before any transaction (revoked is final), so many
+    identical calls at once do not contend."""
     repo = repos.invitations(tenant_id)
 
-    def work(txn: Any) -> Invitation:
-        invitation = repo.require(invitation_id, transaction=txn)
+    def revoked(invitation: Invitation) -> Invitation:
         if invitation.status is InvitationStatus.ACCEPTED:
             raise FailedPrecondition(
                 "The invitation was already accepted", type="invitation/accepted"
             )
+        return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
+
+    current = repo.require(invitation_id)
+    if current.status is not InvitationStatus.PENDING:
+        return revoked(current)
+
+    def work(txn: Any) -> Invitation:
+        invitation = repo.require(invitation_id, transaction=txn)
         if invitation.status is InvitationStatus.PENDING:
             repo.update(invitation_id, {"status": InvitationStatus.REVOKED}, writer=txn)
-        return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
+        return revoked(invitation)
 
     return run_transaction(work)
 
