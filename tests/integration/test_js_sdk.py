@@ -11,6 +11,7 @@ from pathlib import Path
 
 from example import repositories as repos
 from example.models import Project
+from tests.support.user_profiles import seed_user_profile
 from tests.support.users import PASSWORD, create_user, unique_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,7 @@ def run_script(script: str, *args: str) -> dict:
 def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant():
     tenant_id, other_id = unique_id("tenant"), unique_id("tenant")
     member = create_user(tenant_id=tenant_id, roles=["member"])
+    seed_user_profile(tenant_id, member)  # as sign-up leaves it: the rules read it
     for tid in (tenant_id, other_id):
         repos.projects(tid).set(
             Project(id="demo-project", tenant_id=tid, name="Seeded", owner_id=member.uid)
