@@ -56,6 +56,31 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
     raise AssertionError("unreachable")
 
 
+def run_idempotent(
+    work: Callable[[Transaction], R], done: Callable[[], R | None], *, rounds: int = 3
+) -> R:
+    """Run a command whose repeat is harmless, contending only while a change is needed.
+
+    ``done()`` answers the done state from plain reads (None while a change is still needed).
+    It is asked before the transaction (check before locking: a repeat of a done change never
+    locks anything) and again, after a short random pause, whenever contention stops the
+    transaction: identical calls at once abort each other's transactions until one commits,
+    and then every other one finds the change made and succeeds too. ``work`` must itself
+    change only what still needs changing. ``Contention`` only if ``rounds`` rounds all fail.
+    """
+    for attempt in range(1, rounds + 1):
+        answer = done()
+        if answer is not None:
+            return answer
+        try:
+            return run_transaction(work)
+        except Contention:
+            if attempt == rounds:
+                raise
+            time.sleep(0.2 + random.random())
+    raise AssertionError("unreachable")
+
+
 def _contention() -> Contention:
     return Contention("Too many concurrent changes to the same data; retry", retryable=True)
 

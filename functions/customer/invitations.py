@@ -25,7 +25,7 @@ from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition
 from shared.repository import Order, Page, where
 from shared.roles_grant import check_grant
-from shared.transactions import run_transaction
+from shared.transactions import run_idempotent
 
 
 def invitation_id(email: str) -> str:
@@ -64,8 +64,8 @@ def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitatio
 def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
     """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted.
 
-    A repeat is answered from a plain read before any transaction (revoked is final), so many
-    identical calls at once do not contend."""
+    A repeat is answered from a plain read before any transaction (revoked is final), and an
+    identical call that won the race makes this one succeed too (``run_idempotent``)."""
     repo = repos.invitations(tenant_id)
 
     def revoked(invitation: Invitation) -> Invitation:
@@ -75,9 +75,9 @@ def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
             )
         return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
 
-    current = repo.require(invitation_id)
-    if current.status is not InvitationStatus.PENDING:
-        return revoked(current)
+    def done() -> Invitation | None:
+        current = repo.require(invitation_id)
+        return None if current.status is InvitationStatus.PENDING else revoked(current)
 
     def work(txn: Any) -> Invitation:
         invitation = repo.require(invitation_id, transaction=txn)
@@ -85,7 +85,7 @@ def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
             repo.update(invitation_id, {"status": InvitationStatus.REVOKED}, writer=txn)
         return revoked(invitation)
 
-    return run_transaction(work)
+    return run_idempotent(work, done)
 
 
 def update_registration(

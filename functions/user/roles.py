@@ -15,7 +15,7 @@ from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, PermissionDenied
 from shared.permissions import role_catalog
 from shared.roles_grant import check_grant, check_may_act_on
-from shared.transactions import run_transaction
+from shared.transactions import run_idempotent
 from user import repositories as repos
 from user.models import UserProfile
 from user.profiles import require_reachable
@@ -29,8 +29,8 @@ def grant_roles(ctx: AuthContext, tenant_id: str, user_id: str, roles: list[str]
 
     Read and written in one transaction, so two admins changing the same user's roles at once
     serialise and the roles taken away are judged against what is really stored. Giving the
-    same set again writes nothing (and so emits nothing), and is answered from a read outside
-    the transaction.
+    same set again writes nothing (and so emits nothing) and is answered from a read outside
+    any transaction (``run_idempotent``), so identical calls at once do not fail each other.
     """
     if user_id == ctx.uid:
         raise PermissionDenied("Nobody changes their own roles", type="roles/self-grant")
@@ -46,10 +46,9 @@ def grant_roles(ctx: AuthContext, tenant_id: str, user_id: str, roles: list[str]
         check_grant(ctx, [r for r in profile.roles if r not in wanted and r in known])
         return set(wanted) != set(profile.roles)
 
-    # Check before locking: a repeat of a done grant answers from one plain read, so thirty
-    # identical calls at once do not contend for the profile.
-    if not changes(require_reachable(ctx, tenant_id, user_id)):
-        return wanted
+    def done() -> list[str] | None:
+        """The answer from one plain read when the user already has these roles."""
+        return None if changes(require_reachable(ctx, tenant_id, user_id)) else wanted
 
     def work(txn: Transaction) -> list[str]:
         profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
@@ -59,4 +58,4 @@ def grant_roles(ctx: AuthContext, tenant_id: str, user_id: str, roles: list[str]
             )
         return wanted
 
-    return run_transaction(work)
+    return run_idempotent(work, done)

@@ -2,8 +2,10 @@
 (it is answered from a read before any transaction), and true contention answers ``aborted``
 (retryable, nothing written), through the Functions emulator with 30 calls at once.
 
-The Firestore emulator can stall about 30 s under contention (LOCAL_STACK.md), so these are few
-and patient."""
+The first wave of identical calls is true contention: all of them read before any commits. In
+production the losers then find the change made (``shared.transactions.run_idempotent``); the
+Firestore emulator instead lets such transactions wait on each other for about 30 s and then
+aborts them together (LOCAL_STACK.md), so there some may answer ``aborted``. Never ``internal``."""
 
 from __future__ import annotations
 
