@@ -27,6 +27,7 @@ PEOPLE = (
     "platform-role",  # 'platform-admin' in roles, no tenant
     "roles-not-a-list",  # home tenant, roles claim is a string: counts as no role
     "platform-admin-string",  # platformAdmin: "true" (a string): not a platform admin
+    "deactivated",  # tenant-admin of home whose profile says disabled: an old, still valid token
 )
 
 
@@ -72,6 +73,7 @@ def _people(home: str, away: str) -> dict[str, Caller]:
         "platform-role": user("platform-role", None, ["platform-admin"]),
         "roles-not-a-list": user("roles-not-a-list", home, "tenant-admin"),
         "platform-admin-string": user("platform-admin-string", None, [], platformAdmin="true"),
+        "deactivated": user("deactivated", home, ["tenant-admin"]),
     }
     assert set(callers) == set(PEOPLE)
     return callers
@@ -93,7 +95,17 @@ def build_world() -> World:
         "tenant": (f"tenants/{home}", {"name": "Home Ltd", "status": "active"}),
         "user": (
             f"tenants/{home}/users/{owner}",
-            {"tenantId": home, "email": f"{owner}@example.test", "status": "active"},
+            {"tenantId": home, "email": f"{owner}@example.test", "type": "business"},
+        ),
+        # A platform admin's profile inside the tenant: hidden from the tenant's admins.
+        "platform-admin-profile": (
+            f"tenants/{home}/users/{callers['platform-admin'].uid}",
+            {"tenantId": home, "type": "platform-admin", "roles": ["platform-admin"]},
+        ),
+        # The owner's private fields (user service): the owner's alone.
+        "private-profile": (
+            f"tenants/{home}/users/{owner}/private/profile",
+            {"tenantId": home, "userId": owner, "phone": "+49 30 1234567"},
         ),
         # The owner's notification preferences and terms history (user service).
         "user-preferences": (
@@ -194,6 +206,18 @@ def build_world() -> World:
             },
         ),
     }
+    # Every home person with a tenant claim has a profile, as sign-up leaves them (the rules
+    # read the caller's own profile to refuse a deactivated user); "deactivated"'s says so.
+    for name in ("roleless", "member", "manager", "tenant-admin", "roles-not-a-list"):
+        uid = callers[name].uid
+        documents[f"profile-of-{name}"] = (
+            f"tenants/{home}/users/{uid}",
+            {"tenantId": home, "type": "business", "disabled": False},
+        )
+    documents["deactivated-profile"] = (
+        f"tenants/{home}/users/{callers['deactivated'].uid}",
+        {"tenantId": home, "type": "business", "disabled": True},
+    )
     targets: dict[str, Target] = {}
     for name, (path, data) in documents.items():
         seed(path, {**data, **stamps})

@@ -1,5 +1,6 @@
 """A user's own subcollections: ``tenants/{t}/users/{uid}/preferences/{doc}`` (notification
-opt-ins) and ``termsAcceptances/{version}`` (terms history).
+opt-ins), ``termsAcceptances/{version}`` (terms history) and ``private/profile`` (the personal
+fields tenant admins may not read, e.g. a consumer's phone, address, about).
 
 Read by their owner inside the tenant only: not by tenant admins (they use
 ``user_list_terms_pending``), platform admins or the owner's uid with another tenant's token;
@@ -26,9 +27,11 @@ OWNER_ONLY = {
     "platform-admin":         NOTHING,
     "platform-role":          NOTHING,
     "platform-admin-string":  NOTHING,
+    "deactivated":            NOTHING,
 }  # fmt: skip
 PREFERENCES = access_table("user-preferences", OWNER_ONLY)
 TERMS_HISTORY = access_table("terms-acceptance", OWNER_ONLY)
+PRIVATE_PROFILE = access_table("private-profile", OWNER_ONLY)
 
 
 @pytest.mark.parametrize(CASE, PREFERENCES)
@@ -40,6 +43,13 @@ def test_preferences_are_read_by_their_owner_only_and_written_by_no_client(
 
 @pytest.mark.parametrize(CASE, TERMS_HISTORY)
 def test_the_terms_history_is_read_by_its_owner_only_and_written_by_no_client(
+    world: World, target: str, person: str, op: Op, allowed: bool
+) -> None:
+    check_access(world, target, person, op, allowed)
+
+
+@pytest.mark.parametrize(CASE, PRIVATE_PROFILE)
+def test_private_profile_fields_are_read_by_their_owner_only_and_written_by_no_client(
     world: World, target: str, person: str, op: Op, allowed: bool
 ) -> None:
     check_access(world, target, person, op, allowed)

@@ -3,7 +3,8 @@
 ``@callable_endpoint(RequestModel, permission=...)`` turns a plain function
 ``(ctx: AuthContext, request: RequestModel) -> Model | dict`` into the handler that
 ``https_fn.on_call`` expects. In order it: requires a signed-in caller (``unauthenticated``),
-optionally re-verifies the token against revocation, checks the declared permission
+refuses a deactivated caller (``shared.caller_status``: at once, not when the token expires;
+with ``check_revoked`` also a revoked session), checks the declared permission
 (``permission-denied``), validates the payload (``invalid-argument`` naming the fields), runs the
 function, and shapes the answer. Domain errors map to their codes; anything else is logged with
 context and answered as ``internal``.
@@ -29,12 +30,11 @@ from typing import Any, Literal, TypeVar
 from firebase_functions import https_fn
 from pydantic import BaseModel, ValidationError
 
-from shared import logs
+from shared import caller_status, logs
 from shared.auth_context import AuthContext
 from shared.errors import (
     AppError,
     InvalidArgument,
-    Unauthenticated,
     field_name,
     invalid_argument_from,
 )
@@ -70,19 +70,6 @@ def to_https_error(error: AppError) -> https_fn.HttpsError:
     """The callable error a client sees for a domain error."""
     code = _CODES.get(error.code, https_fn.FunctionsErrorCode.INTERNAL)
     return https_fn.HttpsError(code, error.message, error.details)
-
-
-def _verify_not_revoked(request: https_fn.CallableRequest[Any]) -> None:
-    """Re-verify the caller's ID token with the revocation check (a revoked admin stops now)."""
-    from firebase_admin import auth
-
-    from shared.clients import admin_app
-
-    header = request.raw_request.headers.get("Authorization", "")
-    try:
-        auth.verify_id_token(header.removeprefix("Bearer "), app=admin_app(), check_revoked=True)
-    except (auth.RevokedIdTokenError, auth.UserDisabledError) as error:
-        raise Unauthenticated("The session was revoked", type="auth/revoked") from error
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -222,8 +209,9 @@ def callable_endpoint(
                         uid = request.auth.uid if request.auth else None
                         ctx = AuthContext.from_claims(uid, token)
                     logs.bind(uid=ctx.uid, tenantId=ctx.tenant_id)
-                    if check_revoked:
-                        _verify_not_revoked(request)
+                    if ctx.uid:  # a deactivated caller is stopped at once (caller_status)
+                        id_token = caller_status.bearer_token(request.raw_request)
+                        caller_status.require_active(ctx, id_token, check_revoked=check_revoked)
                     if permission is not None:
                         ctx.require(permission)
                     payload = parse_payload(request_model, request.data)

@@ -78,6 +78,14 @@ class ResourceExhausted(AppError):
     default_type = "quota/exhausted"
 
 
+class Contention(AppError):
+    """Too many writers at once on the same documents: nothing was written, and the caller may
+    retry (callable code ``aborted``, which clients treat as retryable)."""
+
+    code = "aborted"
+    default_type = "concurrency/contention"
+
+
 def field_name(loc: tuple[int | str, ...]) -> str:
     """A pydantic error location as a dotted path: ``("items", 0, "name")`` -> ``items.0.name``."""
     return ".".join(str(part) for part in loc) or "(request)"

@@ -3,6 +3,11 @@
 ``run_transaction`` retries the work on contention, so the work must only read and stage
 writes, never publish: domain code returns the events, and the caller publishes them after the
 commit. ``atomic_batch`` is for blind writes that need no reads.
+
+When the retries run out under true contention the caller gets ``Contention`` (callable code
+``aborted``, retryable, nothing written), never ``internal``. Contention is cheapest avoided:
+a command that may be repeated reads outside the transaction first and answers the done state
+when nothing would change, and inside the transaction changes only what needs changing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from shared.clients import firestore_client
+from shared.errors import Contention
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction, WriteBatch
@@ -25,7 +31,8 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
     """Run ``work(transaction)`` in a Firestore transaction, retried on contention.
 
     The client retries a commit that aborts; a *read* that aborts (a lock timeout, when
-    transactions wait on each other) escapes it, so the whole unit is retried here too.
+    transactions wait on each other) escapes it, so the whole unit is retried here too. When
+    either gives up, ``Contention`` (``aborted``).
     """
     from google.api_core.exceptions import Aborted
     from google.cloud import firestore
@@ -37,11 +44,45 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
     for attempt in range(1, max_attempts + 1):
         try:
             return _run(firestore_client().transaction(max_attempts=max_attempts))
-        except Aborted:
+        except Aborted as error:
             if attempt == max_attempts:
-                raise
+                raise _contention() from error
             time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+        except ValueError as error:
+            # the client wraps its last aborted commit in a ValueError once its retries run out
+            if isinstance(error.__cause__, Aborted):
+                raise _contention() from error
+            raise
     raise AssertionError("unreachable")
+
+
+def run_idempotent(
+    work: Callable[[Transaction], R], done: Callable[[], R | None], *, rounds: int = 3
+) -> R:
+    """Run a command whose repeat is harmless, contending only while a change is needed.
+
+    ``done()`` answers the done state from plain reads (None while a change is still needed).
+    It is asked before the transaction (check before locking: a repeat of a done change never
+    locks anything) and again, after a short random pause, whenever contention stops the
+    transaction: identical calls at once abort each other's transactions until one commits,
+    and then every other one finds the change made and succeeds too. ``work`` must itself
+    change only what still needs changing. ``Contention`` only if ``rounds`` rounds all fail.
+    """
+    for attempt in range(1, rounds + 1):
+        answer = done()
+        if answer is not None:
+            return answer
+        try:
+            return run_transaction(work)
+        except Contention:
+            if attempt == rounds:
+                raise
+            time.sleep(0.2 + random.random())
+    raise AssertionError("unreachable")
+
+
+def _contention() -> Contention:
+    return Contention("Too many concurrent changes to the same data; retry", retryable=True)
 
 
 @contextlib.contextmanager

@@ -24,6 +24,14 @@ class UserEntry(Document):
     display_name: str = ""
     roles: list[str] = Field(default_factory=list)
     disabled: bool = False
+    type: str | None = Field(
+        default=None, description="Read to leave platform admins out; never answered."
+    )
+
+    @property
+    def platform_admin(self) -> bool:
+        """A platform admin's profile inside the tenant: never shown to the tenant."""
+        return self.type == "platform-admin" or "platform-admin" in self.roles
 
 
 class ExternalUser(Model):

@@ -28,10 +28,15 @@ class PageQuery(RequestModel):
 
 
 def users_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
-    """The tenant's users by id: ``id``, ``email``, ``displayName``, ``roles``, ``disabled``."""
+    """The tenant's users by id: ``id``, ``email``, ``displayName``, ``roles``, ``disabled``.
+
+    Platform admins' profiles are left out after the query (a page may come out short; its
+    ``nextCursor`` still leads on), as ``user_list`` does: a tenant never learns they exist."""
     page = repos.user_entries(tenant_id).query(limit=query.limit, cursor=query.cursor)
     return {
-        "users": [ExternalUser.of(user).to_wire() for user in page.items],
+        "users": [
+            ExternalUser.of(user).to_wire() for user in page.items if not user.platform_admin
+        ],
         "nextCursor": page.next_cursor,
     }
 

@@ -26,7 +26,7 @@ from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition
 from shared.repository import Order, Page, where
 from shared.roles_grant import check_grant
-from shared.transactions import run_transaction
+from shared.transactions import run_idempotent
 
 
 def invitation_id(email: str) -> str:
@@ -72,17 +72,27 @@ def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitatio
 
 
 def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
-    """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted."""
+    """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted.
+
+    A repeat is answered from a plain read before any transaction (revoked is final), and an
+    identical call that won the race makes this one succeed too (``run_idempotent``)."""
     repo = repos.invitations(tenant_id)
 
-    def work(txn: Any) -> Invitation:
-        invitation = repo.require(invitation_id, transaction=txn)
+    def revoked(invitation: Invitation) -> Invitation:
         if invitation.status is InvitationStatus.ACCEPTED:
             raise FailedPrecondition(
                 "The invitation was already accepted", type="invitation/accepted"
             )
-        if invitation.status is InvitationStatus.PENDING:
-            repo.update(invitation_id, {"status": InvitationStatus.REVOKED}, writer=txn)
         return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
 
-    return run_transaction(work)
+    def done() -> Invitation | None:
+        current = repo.require(invitation_id)
+        return None if current.status is InvitationStatus.PENDING else revoked(current)
+
+    def work(txn: Any) -> Invitation:
+        invitation = repo.require(invitation_id, transaction=txn)
+        if invitation.status is InvitationStatus.PENDING:
+            repo.update(invitation_id, {"status": InvitationStatus.REVOKED}, writer=txn)
+        return revoked(invitation)
+
+    return run_idempotent(work, done)

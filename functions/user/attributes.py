@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.errors import InvalidArgument
 from shared.static_config import load_static
 from user.api_models import EDITABLE_FIELDS
-from user.models import UserProfile, UserType
+from user.models import PERSONAL_FIELDS, UserProfile, UserType
 
 CONFIG_FILE = "user_attributes.yaml"
 BASELINE_PROTECTED = frozenset(
@@ -63,6 +63,7 @@ class AttributeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     protected: frozenset[str]
+    private: frozenset[str] = frozenset()
     self_protected: frozenset[str] = Field(default=frozenset(), alias="selfProtected")
     own: dict[UserType, FieldAccess] = Field(alias="self")
     others: dict[UserType, FieldAccess]
@@ -102,11 +103,25 @@ class AttributeConfig(BaseModel):
                         f"{section}.{user_type.value}.write names fields no write may carry: "
                         f"{sorted(not_editable)}"
                     )
+        lists.append(("private", self.private))
+        personal = {UserProfile.model_fields[name].alias or name for name in PERSONAL_FIELDS}
+        for user_type in UserType:
+            exposed = (self.own[user_type].read - self.others[user_type].read) & personal
+            if exposed - self.private:
+                raise ValueError(
+                    f"others.{user_type.value} may not read {sorted(exposed - self.private)}, "
+                    "so they must be listed under private (kept out of the profile document)"
+                )
         for name, fields in lists:
             unknown = fields - known
             if unknown:
                 raise ValueError(f"{name} names unknown profile fields: {sorted(unknown)}")
         return self
+
+    def private_fields(self, profile_type: UserType) -> frozenset[str]:
+        """The camelCase fields of a profile of this type kept in its private document: the
+        ``private`` fields that tenant admins may not read."""
+        return self.private - self.others[profile_type].read
 
     def access(self, *, own: bool, profile_type: UserType) -> FieldAccess:
         """The lists for the caller's own profile, or for another user's of that type."""

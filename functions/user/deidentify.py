@@ -5,7 +5,8 @@ The work runs in a transaction and only if the user is still a disabled consumer
 ``deidentifyAt`` is due and who is not de-identified yet: so a re-delivered task, a task for an
 old deactivation, or one overtaken by a reactivation (which clears ``deidentifyAt``) changes
 nothing. The profile keeps its id, tenant, type and roles; names become a placeholder, the rest
-of the personal fields go, ``deidentified: true``; the trigger then emits ``user.deidentified``.
+of the personal fields go (the private document ``users/{uid}/private/profile`` with them,
+in the same transaction), ``deidentified: true``; the trigger then emits ``user.deidentified``.
 
 Two paths reach it: the profile trigger queues ``userDeidentify`` right away when the retention
 is zero, and the daily ``user_deidentify_due`` finds every due profile across tenants (Cloud
@@ -69,6 +70,7 @@ def deidentify(tenant_id: str, user_id: str, *, now: datetime | None = None) -> 
             "deidentify_at": None,
         }
         profiles.update(user_id, changes, writer=txn)
+        repos.private_profiles(tenant_id, user_id).delete(repos.PRIVATE_PROFILE, writer=txn)
         return True
 
     done = run_transaction(work)

@@ -7,10 +7,17 @@ revokes its sessions. Reactivation clears all of it, which also cancels a pendin
 de-identification. Bulk runs are ``shared.sweeps`` jobs (``tenants/{t}/_userJobs``); a tenant's
 own deactivation runs the same sweep with ``disabledBy: "tenant"``, and its reactivation
 re-enables only those users.
+
+Nobody acts above their station (``shared.roles_grant.check_may_act_on``): a user who holds a
+role the actor could not grant is refused one at a time (``roles/unencompassed``) and skipped by
+the actor's bulk runs (the job records the actor's roles; a tenant's own deactivation has no
+actor and spares nobody but platform admins). A platform-admin profile is ``not-found`` to
+tenant callers, exactly like an unknown uid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,10 +25,12 @@ from customer import repositories as customer_repos
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, PermissionDenied
 from shared.repository import Page
+from shared.roles_grant import check_may_act_on, may_act_on
 from shared.sweeps import Sweeper, SweepJob, SweepKind
 from shared.transactions import run_transaction
 from user import repositories as repos
 from user.models import UserProfile, UserType
+from user.profiles import require_reachable
 
 DISABLED_BY_TENANT = "tenant"
 DEACTIVATE, REACTIVATE = "deactivate", "reactivate"
@@ -53,13 +62,15 @@ ENABLE_CHANGES: dict[str, Any] = {
 }
 
 
-def _check_target(ctx: AuthContext, profile: UserProfile) -> None:
+def _reachable_target(ctx: AuthContext, tenant_id: str, user_id: str, txn: Any) -> UserProfile:
+    """The profile the caller may act on: not-found as for an unknown uid when it is a
+    platform admin's (tenants never learn one exists), never oneself, never a user above the
+    caller's station."""
+    profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
     if profile.id == ctx.uid:
         raise PermissionDenied("Nobody deactivates their own account", type="users/self")
-    if profile.type is UserType.PLATFORM_ADMIN and not ctx.platform_admin:
-        raise PermissionDenied(
-            "Platform admins are managed by the platform", type="users/protected"
-        )
+    check_may_act_on(ctx, profile.id, profile.roles)
+    return profile
 
 
 def deactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
@@ -68,8 +79,7 @@ def deactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfi
     keep = retention(tenant_id)
 
     def work(txn: Any) -> UserProfile:
-        profile = profiles.require(user_id, transaction=txn)
-        _check_target(ctx, profile)
+        profile = _reachable_target(ctx, tenant_id, user_id, txn)
         if profile.disabled:
             return profile
         changes = disable_changes(profile, ctx.uid, datetime.now(UTC), keep)
@@ -85,8 +95,7 @@ def reactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfi
     profiles = repos.profiles(tenant_id)
 
     def work(txn: Any) -> UserProfile:
-        profile = profiles.require(user_id, transaction=txn)
-        _check_target(ctx, profile)
+        profile = _reachable_target(ctx, tenant_id, user_id, txn)
         if profile.deidentified:
             raise FailedPrecondition("The user was de-identified", type="users/deidentified")
         if not profile.disabled:
@@ -98,7 +107,7 @@ def reactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfi
 
 
 # -- bulk: every user of a tenant -------------------------------------------------------------
-STATE_FIELDS = ("tenant_id", "type", "disabled", "disabled_by", "deidentified")
+STATE_FIELDS = ("tenant_id", "type", "roles", "disabled", "disabled_by", "deidentified")
 """All a bulk page needs to know of a profile (a projection: a quarter of the read time)."""
 
 
@@ -107,16 +116,33 @@ def _page(job: SweepJob, cursor: str | None) -> Page[UserProfile]:
     return profiles.query(limit=PAGE_SIZE, cursor=cursor, fields=STATE_FIELDS)
 
 
+def _actor_allows(job: SweepJob) -> Callable[[UserProfile], bool]:
+    """A test of whether the job's actor may act on a user: an admin's bulk run records their
+    roles (``actorRoles``) and skips users above their station; a tenant's own run has none."""
+    if "actorRoles" not in job.params:
+        return lambda user: True
+    actor = AuthContext(
+        uid=str(job.params.get("by", "")),
+        roles=tuple(job.params["actorRoles"]),
+        platform_admin=bool(job.params.get("actorPlatformAdmin")),
+    )
+    return lambda user: may_act_on(actor, user.roles)
+
+
 def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
-    """Set semantics: users already disabled, platform admins and the one who asked are left
-    alone, so a second pass changes nothing."""
+    """Set semantics: users already disabled, platform admins, the one who asked and users
+    above the actor's station are left alone, so a second pass changes nothing."""
     by, spared = str(job.params.get("by", "")), job.params.get("exceptUserId")
     keep = retention(job.tenant_id)
     now = datetime.now(UTC)
+    allowed = _actor_allows(job)
     targets = [
         u
         for u in users
-        if not u.disabled and u.type is not UserType.PLATFORM_ADMIN and u.id != spared
+        if not u.disabled
+        and u.type is not UserType.PLATFORM_ADMIN
+        and u.id != spared
+        and allowed(u)
     ]
     return repos.profiles(job.tenant_id).update_many(
         (u.id, disable_changes(u, by, now, keep)) for u in targets
@@ -127,10 +153,14 @@ def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
     """Re-enable disabled users (only those ``onlyDisabledBy`` disabled, when given); the
     de-identified stay as they are."""
     only = job.params.get("onlyDisabledBy")
+    allowed = _actor_allows(job)
     targets = [
         u
         for u in users
-        if u.disabled and not u.deidentified and (only is None or u.disabled_by == only)
+        if u.disabled
+        and not u.deidentified
+        and (only is None or u.disabled_by == only)
+        and allowed(u)
     ]
     return repos.profiles(job.tenant_id).update_many((u.id, ENABLE_CHANGES) for u in targets)
 
@@ -146,14 +176,21 @@ SWEEPER = Sweeper(
 
 
 def deactivate_all(ctx: AuthContext, tenant_id: str, request_id: str) -> str:
-    """Deactivate every user of the tenant but the caller (once per ``request_id``); the job."""
-    params = {"by": ctx.uid, "exceptUserId": ctx.uid}
+    """Deactivate every user of the tenant but the caller and those above the caller's station
+    (once per ``request_id``); the job."""
+    params = {"by": ctx.uid, "exceptUserId": ctx.uid, **_actor_params(ctx)}
     return SWEEPER.start(tenant_id, DEACTIVATE, f"request:{ctx.uid}:{request_id}", params)
 
 
 def reactivate_all(ctx: AuthContext, tenant_id: str, request_id: str) -> str:
-    """Reactivate every disabled user of the tenant (once per ``request_id``); the job."""
-    return SWEEPER.start(tenant_id, REACTIVATE, f"request:{ctx.uid}:{request_id}")
+    """Reactivate every disabled user of the tenant but those above the caller's station (once
+    per ``request_id``); the job."""
+    params = {"by": ctx.uid, **_actor_params(ctx)}
+    return SWEEPER.start(tenant_id, REACTIVATE, f"request:{ctx.uid}:{request_id}", params)
+
+
+def _actor_params(ctx: AuthContext) -> dict[str, Any]:
+    return {"actorRoles": list(ctx.roles), "actorPlatformAdmin": ctx.platform_admin}
 
 
 def job_status(tenant_id: str, job_id: str) -> SweepJob:

@@ -123,6 +123,19 @@ def first_profile(
     return profile.model_copy(update=search_fields(profile))
 
 
+class PrivateProfile(Document):
+    """``tenants/{tenantId}/users/{uid}/private/profile``: the personal fields tenant admins may
+    not read (``private`` in ``static/user_attributes.yaml``, per user type), in a document
+    only its owner reads through the rules. The user service merges it into the owner's view."""
+
+    tenant_id: str
+    user_id: str
+    phone: str | None = None
+    address: PostalAddress | None = None
+    about: str | None = None
+    pronouns: str | None = None
+
+
 # -- a user's terms history and notification preferences (user.terms, user.preferences) -------
 class TermsAcceptance(Document):
     """``tenants/{tenantId}/users/{uid}/termsAcceptances/{version}``: one per accepted version

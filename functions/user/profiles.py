@@ -2,7 +2,8 @@
 
 A caller reads and writes their own profile by the ``self`` lists of their type; tenant admins
 read and write other users' profiles of their tenant by the ``others`` lists of that user's
-type. A platform-admin profile is not found by anyone but its owner and platform admins.
+type. A platform-admin profile is not found by anyone but its owner and platform admins, and
+nobody edits a user who holds a role they could not grant (``roles/unencompassed``).
 A write is checked field by field before anything is written: one field outside the caller's
 list refuses the whole write.
 """
@@ -16,7 +17,9 @@ from pydantic import ValidationError
 
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound, field_name
+from shared.roles_grant import check_may_act_on
 from shared.transactions import run_transaction
+from user import private_fields
 from user import repositories as repos
 from user.api_models import ProfileChanges
 from user.attributes import FieldAccess, attribute_config, check_writable, visible
@@ -54,6 +57,8 @@ def get_profile(ctx: AuthContext, tenant_id: str, user_id: str | None) -> dict[s
     if target != ctx.uid:
         ctx.require(READ_OTHERS)
     profile = require_reachable(ctx, tenant_id, target)
+    if profile.id == ctx.uid:  # only the owner's view shows the private fields
+        profile = private_fields.merged(profile, private_fields.read(tenant_id, profile.id))
     return visible(profile, access_for(ctx, profile))
 
 
@@ -63,24 +68,32 @@ def update_profile(
     """Apply ``raw_changes`` (camelCase field -> value) to a profile in one transaction.
 
     The fields are checked against the caller's write list for that profile, then the values
-    validated; either refusal writes nothing. The search fields follow the names, and
-    ``version`` counts the writes. Answers the profile as the caller may read it.
+    validated; either refusal writes nothing. Fields admins may not read go to the private
+    document (``user.private_fields``), in the same transaction. The search fields follow the
+    names, and ``version`` counts the writes. Answers the profile as the caller may read it.
     """
     repo = repos.profiles(tenant_id)
 
     def work(txn: Transaction) -> UserProfile:
         profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
         own = profile.id == ctx.uid
+        if not own:
+            check_may_act_on(ctx, profile.id, profile.roles)
         check_writable(raw_changes, access_for(ctx, profile))
         if profile.deidentified:
             raise FailedPrecondition("The user was de-identified", type="user/deidentified")
         if own and profile.disabled:
             raise FailedPrecondition("The account is disabled", type="user/disabled")
         values = parse_changes(raw_changes)
-        merged = UserProfile.model_validate({**profile.model_dump(), **values})
+        private = private_fields.read(tenant_id, profile.id, transaction=txn)
+        whole = private_fields.merged(profile, private)
+        merged = UserProfile.model_validate({**whole.model_dump(), **values})
+        placed, private_write = private_fields.placement(profile, private, merged)
         derived = {k: v for k, v in search_fields(merged).items() if getattr(profile, k) != v}
-        update = {**values, **derived, "version": (profile.version or 0) + 1}
+        kept = {k: v for k, v in values.items() if k not in private_fields.FIELDS}
+        update = {**kept, **placed, **derived, "version": (profile.version or 0) + 1}
         repo.update(profile.id, update, writer=txn)
+        private_fields.stage(tenant_id, profile.id, private_write, txn)
         return merged.model_copy(update={**derived, "version": update["version"]})
 
     updated = run_transaction(work)

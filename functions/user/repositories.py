@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from shared import paths
 from shared.repository import CollectionRepository, SubcollectionRepository
-from user.models import NotificationPreferences, TermsAcceptance, UserProfile
+from user.models import NotificationPreferences, PrivateProfile, TermsAcceptance, UserProfile
 
 USERS = "users"
 TERMS_ACCEPTANCES = "termsAcceptances"
 PREFERENCES = "preferences"
 NOTIFICATION_PREFERENCES = "notifications"
+PRIVATE = "private"
+PRIVATE_PROFILE = "profile"
 
 
 def profiles(tenant_id: str) -> CollectionRepository[UserProfile]:
@@ -29,3 +31,10 @@ def preferences(tenant_id: str, uid: str) -> SubcollectionRepository[Notificatio
     (:data:`NOTIFICATION_PREFERENCES`), read by the notifications service."""
     parent = paths.tenant_collection(tenant_id, USERS).document(uid)
     return SubcollectionRepository(NotificationPreferences, parent, PREFERENCES)
+
+
+def private_profiles(tenant_id: str, uid: str) -> SubcollectionRepository[PrivateProfile]:
+    """``tenants/{tenantId}/users/{uid}/private``: one document, ``profile``
+    (:data:`PRIVATE_PROFILE`), the fields tenant admins may not read (``user.private_fields``)."""
+    parent = paths.tenant_collection(tenant_id, USERS).document(uid)
+    return SubcollectionRepository(PrivateProfile, parent, PRIVATE)

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, PermissionDenied
 from shared.permissions import role_catalog
-from shared.roles_grant import check_grant
-from shared.transactions import run_transaction
+from shared.roles_grant import check_grant, check_may_act_on
+from shared.transactions import run_idempotent
 from user import repositories as repos
+from user.models import UserProfile
 from user.profiles import require_reachable
 
 if TYPE_CHECKING:
@@ -28,24 +29,33 @@ def grant_roles(ctx: AuthContext, tenant_id: str, user_id: str, roles: list[str]
 
     Read and written in one transaction, so two admins changing the same user's roles at once
     serialise and the roles taken away are judged against what is really stored. Giving the
-    same set again writes nothing (and so emits nothing).
+    same set again writes nothing (and so emits nothing) and is answered from a read outside
+    any transaction (``run_idempotent``), so identical calls at once do not fail each other.
     """
     if user_id == ctx.uid:
         raise PermissionDenied("Nobody changes their own roles", type="roles/self-grant")
     wanted = check_grant(ctx, roles)
     repo = repos.profiles(tenant_id)
 
-    def work(txn: Transaction) -> list[str]:
-        profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
+    def changes(profile: UserProfile) -> bool:
+        """Check the grant against the stored profile; whether the roles would change."""
         if profile.deidentified:
             raise FailedPrecondition("The user was de-identified", type="user/deidentified")
+        check_may_act_on(ctx, user_id, profile.roles)
         known = role_catalog().roles
-        removed = [r for r in profile.roles if r not in wanted and r in known]
-        check_grant(ctx, removed)
-        if set(wanted) != set(profile.roles):
+        check_grant(ctx, [r for r in profile.roles if r not in wanted and r in known])
+        return set(wanted) != set(profile.roles)
+
+    def done() -> list[str] | None:
+        """The answer from one plain read when the user already has these roles."""
+        return None if changes(require_reachable(ctx, tenant_id, user_id)) else wanted
+
+    def work(txn: Transaction) -> list[str]:
+        profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
+        if changes(profile):
             repo.update(
                 user_id, {"roles": wanted, "version": (profile.version or 0) + 1}, writer=txn
             )
         return wanted
 
-    return run_transaction(work)
+    return run_idempotent(work, done)

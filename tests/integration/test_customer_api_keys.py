@@ -207,6 +207,17 @@ def test_an_inactive_tenant_gets_no_new_keys(home):
 
 
 # -- the external API ---------------------------------------------------------------------------
+def test_a_key_never_lists_a_platform_admins_profile_inside_its_tenant(home):
+    profile(home.id, "alice")
+    profile(home.id, "root", type="platform-admin", roles=["platform-admin"])
+    key = create_key(home.admin)["apiKey"]
+
+    answer = get("/v1/users", key)
+
+    assert answer.status_code == 200, answer.text
+    assert [user["id"] for user in answer.json()["users"]] == ["alice"]
+
+
 def test_a_key_reads_its_tenants_users_with_only_the_public_fields(home, away):
     profile(home.id, "alice", roles=["tenant-admin"])
     profile(home.id, "bob", disabled=True)

@@ -37,7 +37,7 @@ def run_script(script: str, *args: str) -> dict:
 def test_a_js_sdk_frontend_signs_in_calls_callables_and_reads_within_its_tenant():
     tenant_id, other_id = unique_id("tenant"), unique_id("tenant")
     member = create_user(tenant_id=tenant_id, roles=["member"])
-    seed_user_profile(tenant_id, member, type="business")
+    seed_user_profile(tenant_id, member, type="business")  # as sign-up leaves it: the rules read it
     for tid in (tenant_id, other_id):
         repos.projects(tid).set(
             Project(id="demo-project", tenant_id=tid, name="Seeded", owner_id=member.uid)

@@ -45,3 +45,18 @@ def test_an_unknown_role_is_invalid_argument_on_the_named_field():
     with pytest.raises(InvalidArgument) as refused:
         check_grant(grantor("tenant-admin"), ["wizard"], field="defaultRoles")
     assert [f["field"] for f in refused.value.fields] == ["defaultRoles"]
+
+
+def test_nobody_acts_on_a_user_holding_a_role_they_could_not_grant():
+    from shared.roles_grant import check_may_act_on, may_act_on
+
+    manager = grantor("user-manager")
+    with pytest.raises(PermissionDenied) as refused:
+        check_may_act_on(manager, "admin-1", ["member", "tenant-admin"])
+    assert refused.value.type == "roles/unencompassed"
+    assert refused.value.details["userId"] == "admin-1"
+    assert refused.value.details["role"] == "tenant-admin"
+    assert not may_act_on(manager, ["platform-admin"])
+    assert may_act_on(manager, ["member", "user-manager", "retired-role"])
+    assert may_act_on(grantor("tenant-admin"), ["tenant-admin", "project-manager"])
+    assert may_act_on(grantor(platform_admin=True), ["platform-admin"])

@@ -38,6 +38,8 @@ def test_the_shipped_config_loads_and_protects_every_sensitive_field():
         (lambda c: c["self"]["consumer"]["read"].remove("email"), "must include"),
         (lambda c: c["others"].pop("consumer"), "every user type"),
         (lambda c: c["others"]["consumer"]["write"].append("searchName"), "protected"),
+        (lambda c: c["private"].remove("about"), "must be listed under private"),
+        (lambda c: c["private"].remove("pronouns"), "under private"),
     ],
 )
 def test_an_unsafe_config_is_refused_at_load(shipped, mutate, message):
@@ -45,3 +47,10 @@ def test_an_unsafe_config_is_refused_at_load(shipped, mutate, message):
     mutate(config)
     with pytest.raises(ValidationError, match=message):
         parse_config(config)
+
+
+def test_the_private_fields_of_each_type_are_those_admins_may_not_read():
+    from user.private_fields import private_names
+
+    assert private_names(UserType.CONSUMER) == {"phone", "address", "about", "pronouns"}
+    assert private_names(UserType.BUSINESS) == {"address", "about"}

@@ -36,6 +36,24 @@ def create(ctx: AuthContext, req: CreateProject) -> dict[str, Any]:
 
 
 MANAGER = {"tenantId": "t1", "roles": ["project-manager"]}
+checked: list[tuple[str, bool]] = []
+
+
+@pytest.fixture(autouse=True)
+def _caller_state(monkeypatch):
+    """The caller-state check reads Firestore (proven against the emulators in
+    tests/integration/test_user_sessions.py); here a fake records it, and a uid named
+    ``disabled`` is refused as a deactivated caller would be."""
+    from shared import caller_status
+    from shared.errors import Unauthenticated
+
+    def require_active(ctx: AuthContext, id_token: str, *, check_revoked: bool = False) -> None:
+        checked.append((ctx.uid, check_revoked))
+        if ctx.uid == "disabled":
+            raise Unauthenticated("The account is disabled", type="auth/disabled")
+
+    monkeypatch.setattr(caller_status, "require_active", require_active)
+    monkeypatch.setattr(caller_status, "bearer_token", lambda raw_request: "token")
 
 
 def refused(data: Any, claims: dict[str, Any] | None) -> https_fn.HttpsError:
@@ -47,6 +65,18 @@ def refused(data: Any, claims: dict[str, Any] | None) -> https_fn.HttpsError:
 def test_a_valid_call_runs_the_handler_with_the_parsed_request():
     assert create(request({"name": " Launch "}, MANAGER)) == {"name": "Launch"}
     assert calls[-1] == ("u1", "Launch")
+
+
+def test_every_signed_in_call_checks_the_caller_is_still_active_before_anything_else():
+    create(request({"name": "x"}, MANAGER))
+    assert checked[-1] == ("u1", False)
+    with pytest.raises(https_fn.HttpsError) as raised:
+        create(request({"name": "y"}, MANAGER, uid="disabled"))
+    assert (raised.value.code.value, raised.value.details["type"]) == (
+        "unauthenticated",
+        "auth/disabled",
+    )
+    assert calls[-1] != ("disabled", "y")
 
 
 def test_no_auth_is_unauthenticated():

@@ -1,0 +1,1 @@
+"""Data migrations of the user service, applied in order by ``ops/migrate``."""
