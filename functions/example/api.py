@@ -1,7 +1,8 @@
 """Callables of the example service: thin entry points over :mod:`example.service`.
 
 Each parses its request model, checks its permission and tenant (both in
-``shared.callables.callable_endpoint``), calls the domain and shapes the answer.
+``shared.callables.callable_endpoint``), calls the domain (a command that reads before it
+writes runs in a unit of work: ``in_transaction``) and shapes the answer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from example.models import (
 )
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 
 @on_call()
@@ -33,14 +35,16 @@ def example_create_project(ctx: AuthContext, req: CreateProject) -> ProjectAnswe
 @on_call()
 @callable_endpoint(UpdateProject, permission="example.projects.update")
 def example_update_project(ctx: AuthContext, req: UpdateProject) -> ProjectAnswer:
-    project = service.update_project(ctx.tenant(req.tenant_id), req)
+    tenant_id = ctx.tenant(req.tenant_id)
+    project = in_transaction(lambda uow: service.update_project(uow, tenant_id, req))
     return ProjectAnswer(project_id=project.id, project=project)
 
 
 @on_call()
 @callable_endpoint(ProjectRef, permission="example.projects.archive")
 def example_archive_project(ctx: AuthContext, req: ProjectRef) -> ProjectAnswer:
-    project = service.archive_project(ctx.tenant(req.tenant_id), req.project_id)
+    tenant_id = ctx.tenant(req.tenant_id)
+    project = in_transaction(lambda uow: service.archive_project(uow, tenant_id, req.project_id))
     return ProjectAnswer(project_id=project.id, project=project)
 
 
@@ -61,8 +65,12 @@ def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
 @on_call()
 @callable_endpoint(AssignTask, permission="example.tasks.assign")
 def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
-    task = service.assign_task(
-        ctx.tenant(req.tenant_id), req.project_id, req.task_id, req.assignee_id
+    tenant_id = ctx.tenant(req.tenant_id)
+    service.require_member(tenant_id, req.assignee_id, "assigneeId")
+    task = in_transaction(
+        lambda uow: service.assign_task(
+            uow, tenant_id, req.project_id, req.task_id, req.assignee_id
+        )
     )
     return TaskAnswer(task_id=task.id, task=task)
 
@@ -70,5 +78,8 @@ def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
 @on_call()
 @callable_endpoint(TaskRef, permission="example.tasks.complete")
 def example_complete_task(ctx: AuthContext, req: TaskRef) -> TaskAnswer:
-    task = service.complete_task(ctx, ctx.tenant(req.tenant_id), req.project_id, req.task_id)
+    tenant_id = ctx.tenant(req.tenant_id)
+    task = in_transaction(
+        lambda uow: service.complete_task(uow, ctx, tenant_id, req.project_id, req.task_id)
+    )
     return TaskAnswer(task_id=task.id, task=task)

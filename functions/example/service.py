@@ -1,13 +1,14 @@
 """Commands of the example service: projects and their tasks.
 
 Every command takes the acting user's id and the tenant already resolved from verified claims,
-so nothing here can reach another tenant. Writes that depend on reads run in a transaction.
+so nothing here can reach another tenant. A command that reads before it writes takes a unit of
+work first (``shared.unit_of_work``): the entry point runs it in a transaction, and the rules
+here are unit-tested with the in-memory fake (``tests/unit/test_example_commands.py``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from example import repositories as repos
 from example.models import (
@@ -25,10 +26,7 @@ from shared import tasks as task_queue
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from shared.repository import Order, Page, where
-from shared.transactions import run_transaction
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
+from shared.unit_of_work import UnitOfWork
 
 REMINDER_FUNCTION = "exampleSendDueReminder"
 
@@ -45,32 +43,25 @@ def create_project(tenant_id: str, owner_id: str, command: CreateProject) -> Pro
     return repo.create(project)
 
 
-def update_project(tenant_id: str, command: UpdateProject) -> Project:
+def update_project(uow: UnitOfWork, tenant_id: str, command: UpdateProject) -> Project:
     """Change name and/or description; an archived project is read-only."""
-    repo = repos.projects(tenant_id)
+    projects = uow.bind(repos.projects(tenant_id))
     changes = command.model_dump(include={"name", "description"}, exclude_unset=True)
-
-    def work(txn: Transaction) -> Project:
-        project = repo.require(command.project_id, transaction=txn)
-        _require_active(project)
-        if changes:
-            repo.update(project.id, changes, writer=txn)
-        return project.model_copy(update=changes)
-
-    return run_transaction(work)
+    project = projects.require(command.project_id)
+    _require_active(project)
+    if changes:
+        projects.update(project.id, changes)
+    return project.model_copy(update=changes)
 
 
-def archive_project(tenant_id: str, project_id: str) -> Project:
-    """Archive the project; archiving an archived project changes nothing."""
-    repo = repos.projects(tenant_id)
-
-    def work(txn: Transaction) -> Project:
-        project = repo.require(project_id, transaction=txn)
-        if project.status is ProjectStatus.ACTIVE:
-            repo.update(project_id, {"status": ProjectStatus.ARCHIVED}, writer=txn)
-        return project.model_copy(update={"status": ProjectStatus.ARCHIVED})
-
-    return run_transaction(work)
+def archive_project(uow: UnitOfWork, tenant_id: str, project_id: str) -> Project:
+    """Archive the project; archiving an archived project changes nothing (a repeat is
+    harmless: read in the unit, change only if needed, answer the state asked for)."""
+    projects = uow.bind(repos.projects(tenant_id))
+    project = projects.require(project_id)
+    if project.status is ProjectStatus.ACTIVE:
+        projects.update(project_id, {"status": ProjectStatus.ARCHIVED})
+    return project.model_copy(update={"status": ProjectStatus.ARCHIVED})
 
 
 def list_projects(tenant_id: str, query: ListProjects) -> Page[Project]:
@@ -106,43 +97,37 @@ def create_task(tenant_id: str, actor: str, command: CreateTask) -> Task:
 
     _require_active(project_repo.require(command.project_id))
     if command.assignee_id is not None:
-        _require_member(tenant_id, command.assignee_id, "assigneeId")
+        require_member(tenant_id, command.assignee_id, "assigneeId")
     return task_repo.create(task)
 
 
-def assign_task(tenant_id: str, project_id: str, task_id: str, assignee_id: str) -> Task:
-    """Give the task to ``assignee_id``, an active user of the tenant."""
-    repo = repos.tasks(tenant_id, project_id)
-    _require_member(tenant_id, assignee_id, "assigneeId")
-
-    def work(txn: Transaction) -> Task:
-        task = repo.require(task_id, transaction=txn)
-        if task.assignee_id != assignee_id:
-            repo.update(task_id, {"assignee_id": assignee_id}, writer=txn)
-        return task.model_copy(update={"assignee_id": assignee_id})
-
-    return run_transaction(work)
+def assign_task(
+    uow: UnitOfWork, tenant_id: str, project_id: str, task_id: str, assignee_id: str
+) -> Task:
+    """Give the task to ``assignee_id``, an active user of the tenant (checked before the unit
+    by :func:`require_member`)."""
+    tasks = uow.bind(repos.tasks(tenant_id, project_id))
+    task = tasks.require(task_id)
+    if task.assignee_id != assignee_id:
+        tasks.update(task_id, {"assignee_id": assignee_id})
+    return task.model_copy(update={"assignee_id": assignee_id})
 
 
-def complete_task(ctx: AuthContext, tenant_id: str, project_id: str, task_id: str) -> Task:
+def complete_task(
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, project_id: str, task_id: str
+) -> Task:
     """Mark the task done: its assignee, creator or a manager may; twice is a no-op."""
-    repo = repos.tasks(tenant_id, project_id)
-
-    def work(txn: Transaction) -> Task:
-        task = repo.require(task_id, transaction=txn)
-        if ctx.uid not in {task.assignee_id, task.created_by} and not ctx.can(
-            "example.tasks.manage"
-        ):
-            raise PermissionDenied(
-                "Only the assignee or creator may complete this task", type="example/not-assignee"
-            )
-        if task.status is TaskStatus.DONE:
-            return task
-        now = datetime.now(UTC)
-        repo.update(task_id, {"status": TaskStatus.DONE, "completed_at": now}, writer=txn)
-        return task.model_copy(update={"status": TaskStatus.DONE, "completed_at": now})
-
-    return run_transaction(work)
+    tasks = uow.bind(repos.tasks(tenant_id, project_id))
+    task = tasks.require(task_id)
+    if ctx.uid not in {task.assignee_id, task.created_by} and not ctx.can("example.tasks.manage"):
+        raise PermissionDenied(
+            "Only the assignee or creator may complete this task", type="example/not-assignee"
+        )
+    if task.status is TaskStatus.DONE:
+        return task
+    now = datetime.now(UTC)
+    tasks.update(task_id, {"status": TaskStatus.DONE, "completed_at": now})
+    return task.model_copy(update={"status": TaskStatus.DONE, "completed_at": now})
 
 
 def schedule_reminder(task: Task) -> None:
@@ -165,7 +150,7 @@ def schedule_reminder(task: Task) -> None:
     )
 
 
-def _require_member(tenant_id: str, user_id: str, field: str) -> None:
+def require_member(tenant_id: str, user_id: str, field: str) -> None:
     """Tasks go to people of the tenant: another tenant's uid, or nobody's, is refused."""
     from user.public import is_active_member
 
