@@ -168,3 +168,31 @@ def test_bad_registration_settings_name_the_field(tenant):
         assert set(refused.fields) & {"whitelistedDomains", "defaultRoles"}
     refused = refusal("customer_verify_domain", {"domain": "nope"}, tenant.admin)
     assert refused.fields == ["domain"]
+
+
+def test_two_tenants_claiming_one_domain_at_once_leave_exactly_one_owner(platform_admin):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.support.callables import CallableError
+
+    admins = [new_admin(platform_admin) for _ in range(2)]
+    domain = new_domain()
+
+    def attempt(admin: SignedInUser) -> str:
+        try:
+            claim(admin, domain)
+        except CallableError as error:
+            return error.details.get("type", error.status)
+        return "claimed"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(attempt, [admin for _, admin in admins]))
+
+    assert outcomes == ["claimed", "domain/claimed"]
+    owner = repos.registration_domains().require(domain).tenant_id
+    holders = [
+        tenant_id
+        for tenant_id, _ in admins
+        if domain in repos.tenants().require(tenant_id).registration.whitelisted_domains
+    ]
+    assert holders == [owner]
