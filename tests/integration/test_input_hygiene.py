@@ -14,7 +14,7 @@ import requests
 
 from customer import repositories as customer_repos
 from example import repositories as example_repos
-from tests.support.callables import EMULATOR_HOP_ATTEMPTS, CallableError, call
+from tests.support.callables import CallableError, call
 from tests.support.emulators import functions_url
 from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile
@@ -305,19 +305,17 @@ _session = requests.Session()
 def post_raw(name: str, body: str, token: str) -> requests.Response:
     """POST ``body`` as it is, with a JSON content type (the emulator hop retried)."""
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    for _ in range(EMULATOR_HOP_ATTEMPTS):
-        answer = _session.post(functions_url(name), data=body, headers=headers, timeout=60)
-        if answer.headers.get("Content-Type", "").startswith("application/json"):
-            return answer
-    raise AssertionError(f"{name}: no answer of its own ({answer.status_code}): {answer.text}")
+    answer = _session.post(functions_url(name), data=body, headers=headers, timeout=60)
+    if not answer.headers.get("Content-Type", "").startswith("application/json"):
+        raise AssertionError(f"{name}: no answer of its own ({answer.status_code}): {answer.text}")
+    return answer
 
 
 def api_get(path: str, key: str, params: dict[str, Any] | None = None) -> requests.Response:
     headers = {"Authorization": f"Bearer {key}"}
-    for _ in range(EMULATOR_HOP_ATTEMPTS):
-        answer = _session.get(
-            functions_url("customer_api") + path, headers=headers, params=params, timeout=60
-        )
-        if answer.headers.get("Content-Type", "").startswith("application/json"):
-            return answer
-    raise AssertionError(f"customer_api: no answer of its own ({answer.status_code})")
+    answer = _session.get(
+        functions_url("customer_api") + path, headers=headers, params=params, timeout=60
+    )
+    if not answer.headers.get("Content-Type", "").startswith("application/json"):
+        raise AssertionError(f"customer_api: no answer of its own ({answer.status_code})")
+    return answer
