@@ -113,7 +113,7 @@ def main() -> None:
 
     def post(url: str, data: dict[str, object], user: SignedInUser) -> dict[str, object]:
         headers = {"Authorization": f"Bearer {user.id_token}"}
-        return session.post(url, json={"data": data}, headers=headers, timeout=60).json()  # type: ignore[no-any-return]
+        return session.post(url, json={"data": data}, headers=headers, timeout=60).json()
 
     def emulator_create() -> None:
         call(FUNCTION, {"name": "Bench"}, manager)

@@ -12,7 +12,6 @@ import argparse
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from string import Template
 
@@ -137,4 +136,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

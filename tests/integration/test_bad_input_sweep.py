@@ -107,7 +107,10 @@ def field_types(schema: dict[str, Any], defs: dict[str, Any]) -> set[str]:
         return {"object"} if "properties" in target else field_types(target, defs)
     if "anyOf" in schema or "oneOf" in schema:
         return set().union(
-            *(field_types(s, defs) for s in schema.get("anyOf", schema.get("oneOf")))
+            *(
+                field_types(s, defs)
+                for s in (schema["anyOf"] if "anyOf" in schema else schema["oneOf"])
+            )
         )
     kind = schema.get("type")
     if kind is None:

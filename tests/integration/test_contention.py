@@ -84,7 +84,7 @@ def test_thirty_headquarters_created_at_once_leave_exactly_one(people):
 
     def locations() -> list[dict[str, Any]]:
         page = call("customer_list_org_entries", {"kind": "location", "limit": 100}, people.admin)
-        return page["items"]  # type: ignore[no-any-return]
+        return page["items"]
 
     before = len(locations())
 

@@ -3,20 +3,24 @@ Functions emulator: ``customer_{create,update,list,deactivate}_org_entry``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from customer import repositories as repos
+from shared.repository import CollectionRepository
 from tests.support.callables import CallableError, call
 from tests.support.users import create_user, unique_id
 
 ADDRESS = {"line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "de"}
-NEW = {
+NEW: dict[str, dict[str, Any]] = {
     "client": {"name": "Northwind", "reference": "C-100", "address": ADDRESS},
     "department": {"name": "Finance", "code": "FIN"},
     "location": {"name": "Depot", "address": ADDRESS},
     "contact": {"type": "billing", "name": "Ada", "email": "Ada@Example.test"},
 }
-CHANGE = {
+CHANGE: dict[str, tuple[dict[str, Any], str, str]] = {
     "client": ({"name": "Northwind AG"}, "name", "Northwind AG"),
     "department": ({"description": "Pays the bills"}, "description", "Pays the bills"),
     "location": ({"address": {**ADDRESS, "city": "Hamburg"}}, "address", "Hamburg"),
@@ -50,7 +54,7 @@ def listing(user, kind, **query):
 def stored(tenant_id, kind, entry_id, client_id=None):
     if kind == "client":
         return repos.clients(tenant_id).get(entry_id)
-    builders = {
+    builders: dict[str, Callable[[str, str | None], CollectionRepository[Any]]] = {
         "department": repos.departments,
         "location": repos.org_locations,
         "contact": repos.contacts,

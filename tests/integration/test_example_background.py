@@ -124,12 +124,14 @@ def test_the_due_reminder_is_sent_once_even_when_delivered_twice(tenant):
     )  # reminder time already past: Cloud Tasks dispatches it at once
     tasks = repos.tasks(tenant.id, project_id)
     sent = eventually(lambda: tasks.require(task_id).reminder_sent_at)
+    stored_due_at = tasks.require(task_id).due_at
+    assert stored_due_at is not None
 
     payload = {
         "tenantId": tenant.id,
         "projectId": project_id,
         "taskId": task_id,
-        "dueAt": tasks.require(task_id).due_at.isoformat(),
+        "dueAt": stored_due_at.isoformat(),
     }
     answer = requests.post(
         functions_url("exampleSendDueReminder"), json={"data": payload}, timeout=30

@@ -159,10 +159,11 @@ def test_releasing_a_domain_frees_it_for_another_tenant(platform_admin):
 
 
 def test_bad_registration_settings_name_the_field(tenant):
-    for payload in (
+    payloads: list[dict[str, list[str]]] = [
         {"whitelistedDomains": ["not a domain"], "defaultRoles": ["member"]},
         {"whitelistedDomains": [], "defaultRoles": []},
-    ):
+    ]
+    for payload in payloads:
         refused = refusal("customer_update_registration", payload, tenant.admin)
         assert refused.status == "INVALID_ARGUMENT"
         assert set(refused.fields) & {"whitelistedDomains", "defaultRoles"}

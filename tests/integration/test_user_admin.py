@@ -3,6 +3,8 @@ and grant validation (no self-grant, nothing above the grantor, never platform-a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.callables import CallableError, call
@@ -25,13 +27,14 @@ def directory(tenant):
     """The tenant's admin and five more users of varied roles, types, states and names."""
     seed_user_profile(tenant.id, tenant.admin, display_name="Zed Admin")
     people = {}
-    for key, roles, fields in [
+    seeds: list[tuple[str, list[str], dict[str, Any]]] = [
         ("ada", ["member"], {"display_name": "Ada Lovelace", "type": "consumer"}),
         ("adam", ["member", "project-manager"], {"display_name": "Adam Smith"}),
         ("bob", ["member"], {"display_name": "Bob Builder", "disabled": True}),
         ("carl", ["project-manager"], {"display_name": "Carl Sagan"}),
         ("operator", ["member"], {"display_name": "Ada Operator", "type": "platform-admin"}),
-    ]:
+    ]
+    for key, roles, fields in seeds:
         user = create_user(tenant_id=tenant.id, roles=roles, email=f"{key}-{tenant.id}@list.test")
         seed_user_profile(tenant.id, user, **fields)
         people[key] = user

@@ -50,6 +50,7 @@ def test_a_consumers_private_fields_are_kept_out_of_the_document_admins_read(peo
     stored = profile_document(people.id, people.consumer.uid)
     assert all(stored.get(key) is None for key in PRIVATE)
     private = private_document(people.id, people.consumer.uid)
+    assert private is not None
     assert (private["phone"], private["about"], private["pronouns"]) == (
         "+49 30 999",
         "Hi",
@@ -81,13 +82,16 @@ def test_a_change_of_type_moves_the_fields_between_the_documents(people):
     stored = profile_document(people.id, people.consumer.uid)
     assert (stored["phone"], stored["pronouns"]) == (PRIVATE["phone"], PRIVATE["pronouns"])
     private = private_document(people.id, people.consumer.uid)
+    assert private is not None
     assert (private["about"], private["phone"]) == ("Hi", None)
 
     change = {"userId": people.consumer.uid, "changes": {"type": "consumer"}}
     call("user_admin_update", change, people.admin)
 
     assert profile_document(people.id, people.consumer.uid).get("phone") is None
-    assert private_document(people.id, people.consumer.uid)["phone"] == PRIVATE["phone"]
+    private = private_document(people.id, people.consumer.uid)
+    assert private is not None
+    assert private["phone"] == PRIVATE["phone"]
     own = call("user_get_profile", {}, people.consumer)["profile"]
     assert {key: own[key] for key in PRIVATE} == PRIVATE
 
@@ -116,9 +120,12 @@ def test_the_migration_moves_fields_written_before_the_split_once(people):
     stored = profile_document(people.id, legacy.uid)
     assert (stored.get("phone"), stored.get("about"), stored.get("pronouns")) == (None,) * 3
     private = private_document(people.id, legacy.uid)
+    assert private is not None
     assert (private["phone"], private["about"], private["pronouns"]) == ("+49 30 1", "Old", "they")
     # a business user's phone stays where admins read it; the about goes
     assert profile_document(people.id, business.uid)["phone"] == "+49 30 2"
-    assert private_document(people.id, business.uid)["about"] == "Desk"
+    private = private_document(people.id, business.uid)
+    assert private is not None
+    assert private["about"] == "Desk"
     assert not migration.move(people.id, legacy.uid)
     assert not migration.move(people.id, business.uid)

@@ -167,6 +167,7 @@ def test_preferences_merge_per_notification_and_channel(tenant):
     assert answer == {"notifications": expected}
     assert call("user_get_preferences", {}, tenant.member) == {"notifications": expected}
     doc = repos.preferences(tenant.id, tenant.member.uid).ref("notifications").get().to_dict()
+    assert doc is not None
     assert doc["messaging.message_sent"] == expected["messaging.message_sent"]
     assert (doc["tenantId"], doc["userId"]) == (tenant.id, tenant.member.uid)
 

@@ -63,4 +63,4 @@ def call(
             error.get("details") or {},
             answer.status_code,
         )
-    return body["result"]  # type: ignore[no-any-return]
+    return body["result"]

@@ -28,7 +28,7 @@ def _identity_toolkit(method: str, body: dict[str, Any]) -> dict[str, Any]:
     )
     answer = requests.post(url, json={**body, "returnSecureToken": True}, timeout=60)
     assert answer.ok, answer.text
-    return answer.json()  # type: ignore[no-any-return]
+    return answer.json()
 
 
 def sign_up(email: str, password: str = PASSWORD) -> dict[str, Any]:
@@ -80,4 +80,4 @@ def _user(answer: dict[str, Any], email: str) -> SignedInUser:
 def token_claims(id_token: str) -> dict[str, Any]:
     """The payload of an ID token (the emulator's tokens are unsigned; read, not verified)."""
     payload = id_token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))  # type: ignore[no-any-return]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -246,7 +246,8 @@ def test_declarations_the_plan_cannot_honour_are_errors():
     @tasks_fn.on_task_dispatched()
     def send_mail(req: tasks_fn.CallableRequest[Any]) -> None: ...
 
-    @scheduler_fn.on_schedule(schedule=params.StringParam("SCHEDULE"))
+    # the SDK types ``schedule`` as str; a params expression is the mistake the plan must refuse
+    @scheduler_fn.on_schedule(schedule=params.StringParam("SCHEDULE"))  # type: ignore[arg-type]
     def tick(event: scheduler_fn.ScheduledEvent) -> None: ...
 
     with pytest.raises(PlanError, match="no underscores"):

@@ -35,7 +35,7 @@ def import_main(target: str | None) -> dict:
         text=True,
         check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_discovery_exposes_every_function_of_the_table():

@@ -72,6 +72,7 @@ def test_every_signed_in_call_checks_the_caller_is_still_active_before_anything_
     assert checked[-1] == ("u1", False)
     with pytest.raises(https_fn.HttpsError) as raised:
         create(request({"name": "y"}, MANAGER, uid="disabled"))
+    assert raised.value.details is not None
     assert (raised.value.code.value, raised.value.details["type"]) == (
         "unauthenticated",
         "auth/disabled",
@@ -86,17 +87,20 @@ def test_no_auth_is_unauthenticated():
 def test_a_missing_permission_is_permission_denied_before_validation():
     error = refused({"wrong": 1}, {"tenantId": "t1", "roles": ["member"]})
     assert error.code.value == "permission-denied"
+    assert error.details is not None
     assert error.details["type"] == "auth/missing-permission"
 
 
 def test_bad_input_is_invalid_argument_naming_the_field():
     error = refused({"name": "", "colour": "red"}, MANAGER)
     assert error.code.value == "invalid-argument"
+    assert error.details is not None
     assert {f["field"] for f in error.details["fields"]} == {"name", "colour"}
 
 
 def test_a_domain_error_keeps_its_code_and_type():
     error = refused({"name": "missing"}, MANAGER)
+    assert error.details is not None
     assert (error.code.value, error.details["type"]) == ("not-found", "example/gone")
 
 
