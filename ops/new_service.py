@@ -35,6 +35,7 @@ def planned_files(root: Path, name: str) -> dict[Path, str]:
         service / "__init__.py": "__init__.py.tmpl",
         service / "models.py": "models.py.tmpl",
         service / "repositories.py": "repositories.py.tmpl",
+        service / "public.py": "public.py.tmpl",
         service / "service.py": "service.py.tmpl",
         service / "api.py": "api.py.tmpl",
         service / "triggers.py": "triggers.py.tmpl",

@@ -15,7 +15,6 @@ from shared.repository import CollectionRepository
 
 if TYPE_CHECKING:
     from customer.domain_models import RegistrationDomain
-    from customer.external_models import UserEntry
     from customer.organisation_models import Client, Contact, Department
     from shared.api_keys import ApiKey
 
@@ -24,7 +23,6 @@ INVITATIONS = "invitations"
 CLIENTS = "clients"
 DEPARTMENTS = "departments"
 CONTACTS = "contacts"
-USERS = "users"
 REGISTRATION_DOMAINS = "registrationDomains"
 
 
@@ -83,14 +81,6 @@ def api_keys(tenant_id: str) -> CollectionRepository[ApiKey]:
     from shared.api_keys import api_key_repository
 
     return api_key_repository(tenant_id)
-
-
-def user_entries(tenant_id: str) -> CollectionRepository[UserEntry]:
-    """``tenants/{tenantId}/users``, read-only here (the user service writes profiles): only
-    the fields the external API shows."""
-    from customer.external_models import UserEntry
-
-    return CollectionRepository(UserEntry, paths.tenant_collection(tenant_id, USERS))
 
 
 def registration_domains() -> CollectionRepository[RegistrationDomain]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from customer import repositories as customer_repos
+from customer import public as customer_public
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, PermissionDenied
 from shared.repository import Page
@@ -30,8 +30,8 @@ PAGE_SIZE = 500
 
 def retention(tenant_id: str) -> timedelta:
     """How long the tenant keeps a deactivated consumer's personal data."""
-    tenant = customer_repos.tenants().get(tenant_id)
-    days = tenant.settings.deidentify_after_days if tenant is not None else 90
+    days = customer_public.deidentify_after_days(tenant_id)
+    days = days if days is not None else 90
     return timedelta(days=days)
 
 
