@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from auth.claims import claims_for, claims_set_event
-from auth.models import SweepAction
+from auth.models.sweeps import SweepAction
 from customer import public as customer_public
 from shared import events, logs
 from shared.repository import Page

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from customer.external_models import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
+from customer.models.external import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
 from example import public as example_public
 from shared.models import RequestModel
 from shared.types import Cursor

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from customer import public as customer_public
 from example import repositories as repos
-from example.models import ProjectStatus
+from example.models.projects import ProjectStatus
 from shared.repository import where
 
 IDLE_AFTER = timedelta(days=90)

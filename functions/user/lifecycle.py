@@ -21,7 +21,7 @@ from shared.repository import Page
 from shared.sweeps import Sweeper, SweepJob, SweepKind
 from shared.transactions import run_transaction
 from user import repositories as repos
-from user.models import UserProfile, UserType
+from user.models.profiles import UserProfile, UserType
 
 DISABLED_BY_TENANT = "tenant"
 DEACTIVATE, REACTIVATE = "deactivate", "reactivate"

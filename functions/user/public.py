@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import Page
 from user import repositories as repos
-from user.models import AccessView, DirectoryEntry, UserType, first_profile
+from user.models.profiles import AccessView, DirectoryEntry, UserType, first_profile
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction

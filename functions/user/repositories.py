@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared import paths
 from shared.repository import CollectionRepository, SubcollectionRepository
-from user.models import (
+from user.models.profiles import (
     AccessView,
     DirectoryEntry,
     NotificationPreferences,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from auth import sweeps
-from auth.models import SweepAction
+from auth.models.sweeps import SweepAction
 from shared.repository import where
 from shared.sweeps import LeaseHeld, SweepJob, SweepStatus, SweepTask
 from tests.support.callables import call

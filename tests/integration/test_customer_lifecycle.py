@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from customer import api_keys, lifecycle
+from customer import keys, lifecycle
 from customer import repositories as repos
-from customer.api_key_models import CreateApiKey
+from customer.models.keys import CreateApiKey
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.tenants import seed_profiles, seed_tenant
@@ -38,7 +38,7 @@ def customer(tenant):
 def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     customer, platform_admin, tap_events
 ):
-    key = api_keys.create_api_key(
+    key = keys.create_api_key(
         customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
     )
     tap = tap_events("customer-events")

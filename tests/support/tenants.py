@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from customer import repositories as customer_repos
-from customer.models import Tenant
+from customer.models.tenants import Tenant
 from shared.models import PostalAddress
 from tests.support.users import SignedInUser
 from user import repositories as user_repos
-from user.models import AccessView
+from user.models.profiles import AccessView
 
 ADDRESS = PostalAddress(line1="1 Main St", city="Berlin", postal_code="10115", country="DE")
 

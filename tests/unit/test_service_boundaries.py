@@ -69,7 +69,7 @@ def test_the_scan_finds_every_kind_of_crossing_import() -> None:
         "def f():\n"
         "    from customer.joining import Joined\n"
         "if TYPE_CHECKING:\n"
-        "    from customer.external_models import ExternalUser\n"
+        "    from customer.models.external import ExternalUser\n"
     )
     assert [line for line, _ in _crossings(source, "user", {"user", "customer"})] == [
         1,

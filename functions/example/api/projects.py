@@ -1,4 +1,4 @@
-"""Callables of the example service: thin entry points over :mod:`example.service`.
+"""Callables of the example service: thin entry points over :mod:`example.projects`.
 
 Each parses its request model, checks its permission and tenant (both in
 ``shared.callables.callable_endpoint``), calls the domain and shapes the answer.
@@ -6,8 +6,8 @@ Each parses its request model, checks its permission and tenant (both in
 
 from __future__ import annotations
 
-from example import service
-from example.models import (
+from example import projects
+from example.models.projects import (
     AssignTask,
     CreateProject,
     CreateTask,
@@ -26,42 +26,42 @@ from shared.callables import callable_endpoint, on_call
 @on_call()
 @callable_endpoint(CreateProject, permission="example.projects.create")
 def example_create_project(ctx: AuthContext, req: CreateProject) -> ProjectAnswer:
-    project = service.create_project(ctx.tenant(req.tenant_id), ctx.uid, req)
+    project = projects.create_project(ctx.tenant(req.tenant_id), ctx.uid, req)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
 @on_call()
 @callable_endpoint(UpdateProject, permission="example.projects.update")
 def example_update_project(ctx: AuthContext, req: UpdateProject) -> ProjectAnswer:
-    project = service.update_project(ctx.tenant(req.tenant_id), req)
+    project = projects.update_project(ctx.tenant(req.tenant_id), req)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
 @on_call()
 @callable_endpoint(ProjectRef, permission="example.projects.archive")
 def example_archive_project(ctx: AuthContext, req: ProjectRef) -> ProjectAnswer:
-    project = service.archive_project(ctx.tenant(req.tenant_id), req.project_id)
+    project = projects.archive_project(ctx.tenant(req.tenant_id), req.project_id)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
 @on_call()
 @callable_endpoint(ListProjects, permission="example.projects.read")
 def example_list_projects(ctx: AuthContext, req: ListProjects) -> ProjectPage:
-    page = service.list_projects(ctx.tenant(req.tenant_id), req)
+    page = projects.list_projects(ctx.tenant(req.tenant_id), req)
     return ProjectPage(projects=page.items, next_cursor=page.next_cursor)
 
 
 @on_call()
 @callable_endpoint(CreateTask, permission="example.tasks.create")
 def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
-    task = service.create_task(ctx.tenant(req.tenant_id), ctx.uid, req)
+    task = projects.create_task(ctx.tenant(req.tenant_id), ctx.uid, req)
     return TaskAnswer(task_id=task.id, task=task)
 
 
 @on_call()
 @callable_endpoint(AssignTask, permission="example.tasks.assign")
 def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
-    task = service.assign_task(
+    task = projects.assign_task(
         ctx.tenant(req.tenant_id), req.project_id, req.task_id, req.assignee_id
     )
     return TaskAnswer(task_id=task.id, task=task)
@@ -70,5 +70,5 @@ def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
 @on_call()
 @callable_endpoint(TaskRef, permission="example.tasks.complete")
 def example_complete_task(ctx: AuthContext, req: TaskRef) -> TaskAnswer:
-    task = service.complete_task(ctx, ctx.tenant(req.tenant_id), req.project_id, req.task_id)
+    task = projects.complete_task(ctx, ctx.tenant(req.tenant_id), req.project_id, req.task_id)
     return TaskAnswer(task_id=task.id, task=task)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from example import repositories as repos
-from example.models import (
+from example.models.projects import (
     CreateProject,
     CreateTask,
     ListProjects,
