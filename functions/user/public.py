@@ -79,7 +79,8 @@ def stamp_claims_swept(tenant_id: str, uids: Sequence[str], job_id: str) -> int:
     """Stamp ``jwtUpdatedAt`` and ``claimsJobId`` (the sweep ``job_id``) on the users' profiles
     in chunked batches; how many were stamped. Emits no user event (see above)."""
     stamp: dict[str, Any] = {"jwt_updated_at": datetime.now(UTC), "claims_job_id": job_id}
-    return repos.profiles(tenant_id).update_many((uid, stamp) for uid in uids)
+    # AccessView declares both stamps (``claimsJobId`` is not part of UserProfile).
+    return repos.access_views(tenant_id).update_many((uid, stamp) for uid in uids)
 
 
 def directory_page(tenant_id: str, *, limit: int, cursor: str | None) -> Page[DirectoryEntry]:
