@@ -39,7 +39,7 @@ from tests.support.tenants import seed_tenant  # noqa: E402
 from tests.support.users import unique_id  # noqa: E402
 from user import lifecycle  # noqa: E402
 from user import repositories as repos  # noqa: E402
-from user.models import first_profile  # noqa: E402
+from user.models.profiles import first_profile  # noqa: E402
 
 ADMIN = AuthContext(uid="bench-admin", roles=("tenant-admin",))
 

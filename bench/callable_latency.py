@@ -37,7 +37,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
 from bench.verdict import verdict  # noqa: E402
 from example import repositories as repos  # noqa: E402
-from example.models import Project  # noqa: E402
+from example.models.projects import Project  # noqa: E402
 from tests.support.callables import CallableError, call  # noqa: E402
 from tests.support.emulators import require_stack  # noqa: E402
 from tests.support.users import SignedInUser, create_user, unique_id  # noqa: E402

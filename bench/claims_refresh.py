@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
 from auth import sweeps  # noqa: E402
 from auth.claims import claims_for  # noqa: E402
-from auth.models import SweepAction  # noqa: E402
+from auth.models.sweeps import SweepAction  # noqa: E402
 from bench.verdict import verdict  # noqa: E402
 from shared.sweeps import SweepStatus  # noqa: E402
 from tests.support.emulators import background_triggers_paused, require_stack  # noqa: E402

@@ -26,7 +26,7 @@ from tests.support.emulators import background_triggers_paused, require_stack  #
 from tests.support.tenants import seed_tenant  # noqa: E402
 from tests.support.users import create_user, unique_id  # noqa: E402
 from user import repositories as repos  # noqa: E402
-from user.models import first_profile  # noqa: E402
+from user.models.profiles import first_profile  # noqa: E402
 
 PAGE = 50
 

@@ -13,7 +13,7 @@ import os
 from shared.clients import init_admin_app
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "auth.api": (
+    "auth.api.action_links": (
         "auth_send_email_verification",
         "auth_send_password_reset",
     ),
@@ -28,43 +28,45 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "auth_on_sweep_job_written",
         "auth_on_user_event",
     ),
-    "customer.api": (
+    "customer.api.tenants": (
         "customer_create",
         "customer_get",
         "customer_update",
     ),
-    "customer.api_invitations": (
+    "customer.api.invitations": (
         "customer_accept_invitation",
-        "customer_approve_domain",
-        "customer_get_registration",
         "customer_invite_user",
         "customer_list_invitations",
         "customer_revoke_invitation",
+    ),
+    "customer.api.registration": (
+        "customer_approve_domain",
+        "customer_get_registration",
         "customer_update_registration",
         "customer_verify_domain",
     ),
-    "customer.api_keys_api": (
+    "customer.api.keys": (
         "customer_create_api_key",
         "customer_list_api_keys",
         "customer_revoke_api_key",
         "customer_rotate_api_key",
     ),
-    "customer.api_lifecycle": (
+    "customer.api.lifecycle": (
         "customer_deactivate",
         "customer_reactivate",
     ),
-    "customer.api_organisation": (
+    "customer.api.organisation": (
         "customer_create_org_entry",
         "customer_deactivate_org_entry",
         "customer_list_org_entries",
         "customer_update_org_entry",
     ),
-    "customer.external_api": ("customer_api",),
+    "customer.api.external": ("customer_api",),
     "customer.triggers": (
         "customer_close_expired_tenants",
         "customer_on_tenant_written",
     ),
-    "example.api": (
+    "example.api.projects": (
         "example_archive_project",
         "example_assign_task",
         "example_complete_task",
@@ -79,7 +81,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "example_count_open_tasks",
         "example_on_task_written",
     ),
-    "user.api": (
+    "user.api.profiles": (
         "user_accept_terms",
         "user_admin_update",
         "user_get_preferences",
@@ -90,7 +92,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "user_update_preferences",
         "user_update_profile",
     ),
-    "user.api_lifecycle": (
+    "user.api.lifecycle": (
         "user_bulk_deactivate",
         "user_bulk_reactivate",
         "user_deactivate",

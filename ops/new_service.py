@@ -1,9 +1,11 @@
 """Generate a new service in the example's pattern: ``make new-service NAME=billing``.
 
-Creates ``functions/<name>/`` (models, repositories, service, callables, a Firestore trigger that
-emits events, a migrations package, a README), its integration and rules tests, a rules block in
-``firestore.rules``, the permission in ``static/roles.yaml`` for tenant admins, and exposes the
-functions in ``functions/main.py``. The generated tests pass as generated (``make test``).
+Creates ``functions/<name>/`` (``models/items.py``, ``repositories.py``, ``items.py`` (the
+domain), ``api/items.py`` (callables), ``public.py`` (what other services may call), a Firestore
+trigger that emits events, a migrations package, a README), its integration and rules tests, a
+rules block in ``firestore.rules``, the permission in ``static/roles.yaml`` for tenant admins,
+and exposes the functions in ``functions/main.py``. The generated tests pass as generated
+(``make test``).
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ def planned_files(root: Path, name: str) -> dict[Path, str]:
     service = root / "functions" / name
     return {
         service / "__init__.py": "__init__.py.tmpl",
-        service / "models.py": "models.py.tmpl",
+        service / "models" / "__init__.py": "models__init__.py.tmpl",
+        service / "models" / "items.py": "models_items.py.tmpl",
         service / "repositories.py": "repositories.py.tmpl",
-        service / "service.py": "service.py.tmpl",
-        service / "api.py": "api.py.tmpl",
+        service / "public.py": "public.py.tmpl",
+        service / "items.py": "items.py.tmpl",
+        service / "api" / "__init__.py": "api__init__.py.tmpl",
+        service / "api" / "items.py": "api_items.py.tmpl",
         service / "triggers.py": "triggers.py.tmpl",
         service / "migrations" / "__init__.py": "migrations__init__.py.tmpl",
         service / "README.md": "README.md.tmpl",
@@ -52,7 +57,7 @@ def expose_in_main(root: Path, name: str) -> None:
     if marker not in text:
         raise SystemExit("functions/main.py has no new-service marker in FUNCTIONS")
     entries = (
-        f'    "{name}.api": ("{name}_create_item", "{name}_list_items"),\n'
+        f'    "{name}.api.items": ("{name}_create_item", "{name}_list_items"),\n'
         f'    "{name}.triggers": ("{name}_on_item_written",),\n'
     )
     main.write_text(text.replace(marker, entries + marker))

@@ -23,20 +23,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 
-from customer.domain_models import (  # noqa: E402
+from customer.invitations import new_invitation  # noqa: E402
+from customer.models.domains import (  # noqa: E402
     DomainStatus,
     RegistrationDomain,
     VerifiedThrough,
 )
-from customer.invitations import new_invitation  # noqa: E402
-from customer.models import RegistrationSettings, Tenant  # noqa: E402
+from customer.models.tenants import RegistrationSettings, Tenant  # noqa: E402
 from customer.repositories import invitations, registration_domains, tenants  # noqa: E402
-from example.models import Project  # noqa: E402
+from example.models.projects import Project  # noqa: E402
 from example.repositories import projects  # noqa: E402
 from shared.clients import admin_app  # noqa: E402
 from shared.models import PostalAddress  # noqa: E402
 from shared.transactions import atomic_batch  # noqa: E402
-from user.models import first_profile  # noqa: E402
+from user.models.profiles import first_profile  # noqa: E402
 from user.repositories import profiles  # noqa: E402
 
 PASSWORD = "demo-password"

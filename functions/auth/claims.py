@@ -8,11 +8,10 @@ refresh its ID token, and ``auth.claims_set`` tells other services. Bulk refresh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from auth import repositories as repos
 from shared import claims, events
+from user import public as user_public
 
 CLAIMS_SET = "auth.claims_set"
 
@@ -47,7 +46,7 @@ def set_user_claims(
     """
     token_claims = claims_for(uid, tenant_id, roles, products)
     claims.set_claims(uid, token_claims)
-    repos.profiles(tenant_id).update(uid, {"jwt_updated_at": datetime.now(UTC)})
+    user_public.stamp_claims_set(tenant_id, uid)
     events.publish([claims_set_event(tenant_id, [uid], subject_id=uid)])
     return token_claims
 
@@ -56,10 +55,10 @@ def refresh_user_claims(uid: str, tenant_id: str) -> dict[str, Any] | None:
     """Set the claims a user's profile and tenant call for now (after a role change); None when
     the profile or tenant is gone. Reading both fresh makes a re-delivered or out-of-order event
     harmless: it always sets the current claims."""
-    from customer import repositories as customer_repos
+    from customer import public as customer_public
 
-    profile = repos.profiles(tenant_id).get(uid)
-    tenant = customer_repos.tenants().get(tenant_id)
-    if profile is None or tenant is None:
+    profile = user_public.access_view(tenant_id, uid)
+    products = customer_public.tenant_products(tenant_id)
+    if profile is None or products is None:
         return None
-    return set_user_claims(uid, tenant_id, profile.roles, tenant.products)
+    return set_user_claims(uid, tenant_id, profile.roles, products)

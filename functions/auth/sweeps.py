@@ -13,16 +13,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
-from auth import repositories as repos
 from auth.claims import claims_for, claims_set_event
-from auth.models import Profile, SweepAction
-from customer import repositories as customer_repos
+from auth.models.sweeps import SweepAction
+from customer import public as customer_public
 from shared import events, logs
 from shared.repository import Page
 from shared.sweeps import Sweeper, SweepJob, SweepKind
+from user import public as user_public
+from user.public import AccessView
 
 PAGE_SIZE = 500
 AUTH_CONCURRENCY = 8
@@ -39,8 +39,8 @@ def start_sweep(tenant_id: str, action: SweepAction, cause: str) -> str:
     return SWEEPER.start(tenant_id, action.value, cause)
 
 
-def _profiles_page(job: SweepJob, cursor: str | None) -> Page[Profile]:
-    return repos.profiles(job.tenant_id).query(limit=PAGE_SIZE, cursor=cursor)
+def _profiles_page(job: SweepJob, cursor: str | None) -> Page[AccessView]:
+    return user_public.access_views_page(job.tenant_id, limit=PAGE_SIZE, cursor=cursor)
 
 
 # -- the page work: each takes the job and a page of profiles, answers how many users changed -----
@@ -50,7 +50,7 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=AUTH_CONCURRENCY, thread_name_prefix="sweep")
 
 
-def _in_parallel(work: Callable[[Profile], bool], users: list[Profile]) -> list[Profile]:
+def _in_parallel(work: Callable[[AccessView], bool], users: list[AccessView]) -> list[AccessView]:
     """Run ``work`` per user with a few Auth API calls in flight; the users it changed."""
     results = list(_pool().map(work, users))
     return [user for user, changed in zip(users, results, strict=True) if changed]
@@ -69,7 +69,7 @@ def _current_claims(uids: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _refresh_claims(job: SweepJob, users: list[Profile]) -> int:
+def _refresh_claims(job: SweepJob, users: list[AccessView]) -> int:
     """Set each user's claims from their roles and the tenant's products; users whose claims
     already match are left alone (no token refresh needed). A chunk's ``jwtUpdatedAt`` stamps
     are written only after its claims are set (a client that refreshes on the stamp must get
@@ -78,8 +78,7 @@ def _refresh_claims(job: SweepJob, users: list[Profile]) -> int:
 
     from shared.clients import admin_app
 
-    products = customer_repos.tenants().require(job.tenant_id).products
-    profiles = repos.profiles(job.tenant_id)
+    products = customer_public.require_tenant_products(job.tenant_id)
     refreshed: list[str] = []
     stamping: list[Future[int]] = []
     for start in range(0, len(users), CHUNK):
@@ -88,14 +87,13 @@ def _refresh_claims(job: SweepJob, users: list[Profile]) -> int:
         wanted = {u.id: claims_for(u.id, job.tenant_id, u.roles, products) for u in chunk}
         stale = [u for u in chunk if u.id in current and current[u.id] != wanted[u.id]]
 
-        def refresh(user: Profile, wanted: dict[str, dict[str, Any]] = wanted) -> bool:
+        def refresh(user: AccessView, wanted: dict[str, dict[str, Any]] = wanted) -> bool:
             auth.set_custom_user_claims(user.id, wanted[user.id], app=admin_app())
             return True
 
         done = [u.id for u in _in_parallel(refresh, stale)]
         refreshed += done
-        stamp = {"jwt_updated_at": datetime.now(UTC), "claims_job_id": job.id}
-        stamping.append(_pool().submit(profiles.update_many, ((uid, stamp) for uid in done)))
+        stamping.append(_pool().submit(user_public.stamp_claims_swept, job.tenant_id, done, job.id))
     for future in stamping:
         future.result()
     if refreshed:
@@ -106,7 +104,7 @@ def _refresh_claims(job: SweepJob, users: list[Profile]) -> int:
     return len(refreshed)
 
 
-def _kind(process: Callable[[SweepJob, list[Profile]], int]) -> SweepKind[Profile]:
+def _kind(process: Callable[[SweepJob, list[AccessView]], int]) -> SweepKind[AccessView]:
     return SweepKind(read_page=_profiles_page, process=process)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
 
 from auth import action_links, claims, sessions, sweeps
-from auth.models import SweepAction
+from auth.models.sweeps import SweepAction
 from shared import events, logs
 from shared.document_changes import data_after
 from shared.sweeps import TASK_OPTIONS, SweepTask

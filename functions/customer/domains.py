@@ -18,14 +18,14 @@ from typing import Any
 
 from customer import dns_txt, public_providers
 from customer import repositories as repos
-from customer.domain_models import (
+from customer.models.domains import (
     DomainPublic,
     DomainStatus,
     RegistrationDomain,
     UpdateRegistration,
     VerifiedThrough,
 )
-from customer.models import RegistrationSettings, Tenant, TenantStatus
+from customer.models.tenants import RegistrationSettings, Tenant, TenantStatus
 from shared.auth_context import AuthContext
 from shared.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from shared.roles_grant import check_grant

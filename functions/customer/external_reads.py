@@ -10,12 +10,11 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from customer import repositories as repos
-from customer.external_models import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
-from example import repositories as example_repos
+from customer.models.external import DEFAULT_LIMIT, MAX_LIMIT, ExternalUser
+from example import public as example_public
 from shared.models import RequestModel
-from shared.repository import Order
 from shared.types import Cursor
+from user import public as user_public
 
 
 class PageQuery(RequestModel):
@@ -32,7 +31,7 @@ def users_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
 
     Platform admins' profiles are left out after the query (a page may come out short; its
     ``nextCursor`` still leads on), as ``user_list`` does: a tenant never learns they exist."""
-    page = repos.user_entries(tenant_id).query(limit=query.limit, cursor=query.cursor)
+    page = user_public.directory_page(tenant_id, limit=query.limit, cursor=query.cursor)
     return {
         "users": [
             ExternalUser.of(user).to_wire() for user in page.items if not user.platform_admin
@@ -43,10 +42,7 @@ def users_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
 
 def projects_page(tenant_id: str, query: PageQuery) -> dict[str, Any]:
     """The tenant's projects (the example service's), newest first."""
-    page = example_repos.projects(tenant_id).query(
-        order_by=[Order("created_at", "desc")], limit=query.limit, cursor=query.cursor
+    projects, next_cursor = example_public.projects_page(
+        tenant_id, limit=query.limit, cursor=query.cursor
     )
-    return {
-        "projects": [project.to_wire() for project in page.items],
-        "nextCursor": page.next_cursor,
-    }
+    return {"projects": projects, "nextCursor": next_cursor}

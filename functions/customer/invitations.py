@@ -15,7 +15,7 @@ from typing import Any
 
 from customer import invitation_tokens
 from customer import repositories as repos
-from customer.models import (
+from customer.models.tenants import (
     INVITATION_TTL_DAYS,
     Invitation,
     InvitationStatus,

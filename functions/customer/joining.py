@@ -20,7 +20,7 @@ from typing import Any
 
 from customer import domains, invitation_tokens
 from customer import repositories as repos
-from customer.models import Invitation, InvitationStatus, TenantStatus
+from customer.models.tenants import Invitation, InvitationStatus, TenantStatus
 from shared.errors import FailedPrecondition, NotFound, PermissionDenied
 from shared.transactions import run_transaction
 from user import public as user_public

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from customer import repositories as repos
-from customer.lifecycle_models import DeactivateCustomer
-from customer.models import Deactivation, Tenant, TenantStatus
+from customer.models.lifecycle import DeactivateCustomer
+from customer.models.tenants import Deactivation, Tenant, TenantStatus
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import where
@@ -43,7 +43,7 @@ def deactivate_customer(
 
     Deactivating a deactivated tenant changes nothing (a retried call is harmless).
     """
-    from customer import api_keys  # only deactivation needs the key machinery
+    from customer import keys  # only deactivation needs the key machinery
 
     now = datetime.now(UTC)
     ends = _grace_period_end(command.grace_period_ends_at, now)
@@ -55,7 +55,7 @@ def deactivate_customer(
             raise FailedPrecondition("The tenant is closed", type="tenant/closed")
         if tenant.status is TenantStatus.DEACTIVATED:
             return tenant, 0
-        revoked = len(api_keys.revoke_all_keys(tenant_id, txn))
+        revoked = len(keys.revoke_all_keys(tenant_id, txn))
         deactivation = Deactivation(
             reason=command.reason,
             feedback=command.feedback,

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from customer import repositories as repos
-from customer.models import Location
-from customer.organisation_models import (
+from customer.models.organisation import (
     Client,
     Contact,
     ContactType,
@@ -28,6 +27,7 @@ from customer.organisation_models import (
     OrgEntryRef,
     OrgKind,
 )
+from customer.models.tenants import Location
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import CollectionRepository, Order, Page, where
 from shared.transactions import run_transaction

@@ -1,10 +1,15 @@
 """What other services may call in the customer service (its "server API").
 
-The auth service's blocking functions place a user whose email is verified; the rules live
-in ``customer.joining`` (one pending invitation, else one verified domain, else nobody).
+Small, typed and documented; other services import this module, never the customer service's
+repositories or models. The auth service's blocking functions place a user whose email is
+verified (the rules live in ``customer.joining``: one pending invitation, else one verified
+domain, else nobody); claims need a tenant's products; the user service its retention; scheduled
+upkeep in other services walks the tenants.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from customer.joining import Joined
 
@@ -18,4 +23,46 @@ def place_verified_email(uid: str, email: str, display_name: str | None) -> Join
     return joining.place_verified_email(uid, email, display_name)
 
 
-__all__ = ["Joined", "place_verified_email"]
+def tenant_products(tenant_id: str) -> list[str] | None:
+    """The products ``tenant_id`` has (they go into its users' claims); None if no tenant."""
+    from customer import repositories as repos
+
+    tenant = repos.tenants().get(tenant_id)
+    return None if tenant is None else list(tenant.products)
+
+
+def require_tenant_products(tenant_id: str) -> list[str]:
+    """The products ``tenant_id`` has; ``not-found`` if no tenant."""
+    from customer import repositories as repos
+
+    return list(repos.tenants().require(tenant_id).products)
+
+
+def deidentify_after_days(tenant_id: str) -> int | None:
+    """How many days the tenant keeps a deactivated consumer's personal data; None if no
+    tenant (the caller picks its default)."""
+    from customer import repositories as repos
+
+    tenant = repos.tenants().get(tenant_id)
+    return None if tenant is None else tenant.settings.deidentify_after_days
+
+
+def tenant_ids() -> Iterator[str]:
+    """Every tenant's id, streamed (for scheduled upkeep that runs per tenant). Reads the ids
+    only, so one malformed tenant document stops nobody's upkeep."""
+    from shared import paths
+    from shared.models import Document
+    from shared.repository import CollectionRepository
+
+    for tenant in CollectionRepository(Document, paths.tenants()).stream_all():
+        yield tenant.id
+
+
+__all__ = [
+    "Joined",
+    "deidentify_after_days",
+    "place_verified_email",
+    "require_tenant_products",
+    "tenant_ids",
+    "tenant_products",
+]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from customer.models import Invitation, Location, Tenant
+from customer.models.tenants import Invitation, Location, Tenant
 from shared import paths
 from shared.repository import CollectionRepository
 
 if TYPE_CHECKING:
-    from customer.domain_models import RegistrationDomain
-    from customer.external_models import UserEntry
-    from customer.organisation_models import Client, Contact, Department
+    from customer.models.domains import RegistrationDomain
+    from customer.models.organisation import Client, Contact, Department
     from shared.api_keys import ApiKey
 
 LOCATIONS = "locations"
@@ -24,7 +23,6 @@ INVITATIONS = "invitations"
 CLIENTS = "clients"
 DEPARTMENTS = "departments"
 CONTACTS = "contacts"
-USERS = "users"
 REGISTRATION_DOMAINS = "registrationDomains"
 
 
@@ -53,14 +51,14 @@ def _org_collection(tenant_id: str, client_id: str | None, name: str) -> paths.C
 
 def clients(tenant_id: str) -> CollectionRepository[Client]:
     """``tenants/{tenantId}/clients``."""
-    from customer.organisation_models import Client
+    from customer.models.organisation import Client
 
     return CollectionRepository(Client, paths.tenant_collection(tenant_id, CLIENTS))
 
 
 def departments(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Department]:
     """``tenants/{tenantId}[/clients/{clientId}]/departments``."""
-    from customer.organisation_models import Department
+    from customer.models.organisation import Department
 
     return CollectionRepository(Department, _org_collection(tenant_id, client_id, DEPARTMENTS))
 
@@ -72,7 +70,7 @@ def org_locations(tenant_id: str, client_id: str | None = None) -> CollectionRep
 
 def contacts(tenant_id: str, client_id: str | None = None) -> CollectionRepository[Contact]:
     """``tenants/{tenantId}[/clients/{clientId}]/contacts``."""
-    from customer.organisation_models import Contact
+    from customer.models.organisation import Contact
 
     return CollectionRepository(Contact, _org_collection(tenant_id, client_id, CONTACTS))
 
@@ -85,17 +83,9 @@ def api_keys(tenant_id: str) -> CollectionRepository[ApiKey]:
     return api_key_repository(tenant_id)
 
 
-def user_entries(tenant_id: str) -> CollectionRepository[UserEntry]:
-    """``tenants/{tenantId}/users``, read-only here (the user service writes profiles): only
-    the fields the external API shows."""
-    from customer.external_models import UserEntry
-
-    return CollectionRepository(UserEntry, paths.tenant_collection(tenant_id, USERS))
-
-
 def registration_domains() -> CollectionRepository[RegistrationDomain]:
     """``registrationDomains/{domain}``: which tenant claimed an email domain (global, so a
     domain has one owner; closed to clients)."""
-    from customer.domain_models import RegistrationDomain
+    from customer.models.domains import RegistrationDomain
 
     return CollectionRepository(RegistrationDomain, paths.root_collection(REGISTRATION_DOMAINS))

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from customer import public as customer_public
 from example import repositories as repos
-from example.models import ProjectStatus
-from shared import paths
-from shared.models import Document
-from shared.repository import CollectionRepository, where
+from example.models.projects import ProjectStatus
+from shared.repository import where
 
 IDLE_AFTER = timedelta(days=90)
 
@@ -20,10 +19,9 @@ IDLE_AFTER = timedelta(days=90)
 def archive_idle_projects(now: datetime | None = None) -> int:
     """Archive active projects with no open task and no change for ``IDLE_AFTER``."""
     cutoff = (now or datetime.now(UTC)) - IDLE_AFTER
-    tenants = CollectionRepository(Document, paths.tenants())
     archived = 0
-    for tenant in tenants.stream_all():
-        repo = repos.projects(tenant.id)
+    for tenant_id in customer_public.tenant_ids():
+        repo = repos.projects(tenant_id)
         idle = repo.stream_all(
             where("status", "==", ProjectStatus.ACTIVE),
             where("open_task_count", "==", 0),

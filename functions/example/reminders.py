@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from example import repositories as repos
-from example.models import ReminderTask, TaskStatus
+from example.models.projects import ReminderTask, TaskStatus
 from example.task_events import CAME_DUE
 from shared import events
 from shared.transactions import run_transaction

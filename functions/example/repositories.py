@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from example.models import Project, Task
+from example.models.projects import Project, Task
 from shared import paths
 from shared.repository import CollectionRepository, SubcollectionRepository
 

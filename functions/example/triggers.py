@@ -17,8 +17,8 @@ from typing import Any
 
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
-from example import maintenance, reminders, service, task_events
-from example.models import ReminderTask, Task
+from example import maintenance, projects, reminders, task_events
+from example.models.projects import ReminderTask, Task
 from shared import events, logs
 from shared.document_changes import before_after
 from shared.tasks import task_handler
@@ -38,7 +38,7 @@ def example_on_task_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
         if domain_event is not None:
             events.publish([domain_event])
         if domain_event is not None and domain_event.type == task_events.CREATED:
-            service.schedule_reminder(Task.from_firestore(params["taskId"], after or {}))
+            projects.schedule_reminder(Task.from_firestore(params["taskId"], after or {}))
 
 
 @pubsub_fn.on_message_published(topic="example-events", retry=True)

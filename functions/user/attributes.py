@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.errors import InvalidArgument
 from shared.static_config import load_static
-from user.api_models import EDITABLE_FIELDS
-from user.models import PERSONAL_FIELDS, UserProfile, UserType
+from user.models.profiles import PERSONAL_FIELDS, UserProfile, UserType
+from user.models.requests import EDITABLE_FIELDS
 
 CONFIG_FILE = "user_attributes.yaml"
 BASELINE_PROTECTED = frozenset(

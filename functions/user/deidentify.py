@@ -27,7 +27,7 @@ from shared.models import Model
 from shared.transactions import run_transaction
 from user import repositories as repos
 from user import user_events
-from user.models import DEIDENTIFIED_NAME, PERSONAL_FIELDS, UserType
+from user.models.profiles import DEIDENTIFIED_NAME, PERSONAL_FIELDS, UserType
 
 TASK_FUNCTION = "userDeidentify"
 _log = logs.get_logger("user.deidentify")

@@ -4,7 +4,7 @@ Platform-admin users are never listed: a ``type`` filter names a tenant type, an
 the platform admins are dropped and the page topped up from the next documents (not a
 ``type in [...]`` clause, which would also hide profiles stored without a ``type``, read as
 business). Name and email prefixes are range queries on the lower-cased ``searchName`` /
-``searchEmail`` copies (``user.models.search_fields``), served by the composite indexes of
+``searchEmail`` copies (``user.models.profiles.search_fields``), served by the composite indexes of
 ``users`` in ``firestore.indexes.json``; without a prefix the list is ordered by uid and the
 equality filters are served by Firestore's index merging.
 """
@@ -17,9 +17,9 @@ from shared.auth_context import AuthContext
 from shared.errors import InvalidArgument
 from shared.repository import Filter, where
 from user import repositories as repos
-from user.api_models import ListUsers
 from user.attributes import visible
-from user.models import UserType
+from user.models.profiles import UserType
+from user.models.requests import ListUsers
 from user.profiles import access_for
 
 PREFIX_END = "\uf8ff"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from customer import repositories as customer_repos
+from customer import public as customer_public
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, PermissionDenied
 from shared.repository import Page
@@ -29,7 +29,7 @@ from shared.roles_grant import check_may_act_on, may_act_on
 from shared.sweeps import Sweeper, SweepJob, SweepKind
 from shared.transactions import run_transaction
 from user import repositories as repos
-from user.models import UserProfile, UserType
+from user.models.profiles import UserProfile, UserType
 from user.profiles import require_reachable
 
 DISABLED_BY_TENANT = "tenant"
@@ -39,8 +39,8 @@ PAGE_SIZE = 500
 
 def retention(tenant_id: str) -> timedelta:
     """How long the tenant keeps a deactivated consumer's personal data."""
-    tenant = customer_repos.tenants().get(tenant_id)
-    days = tenant.settings.deidentify_after_days if tenant is not None else 90
+    days = customer_public.deidentify_after_days(tenant_id)
+    days = days if days is not None else 90
     return timedelta(days=days)
 
 

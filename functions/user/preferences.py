@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from shared.errors import InvalidArgument
 from shared.transactions import run_transaction
 from user import repositories as repos
-from user.api_models import ChannelChoicesChange
-from user.models import ChannelChoices, NotificationPreferences
+from user.models.profiles import ChannelChoices, NotificationPreferences
+from user.models.requests import ChannelChoicesChange
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction

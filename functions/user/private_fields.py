@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from user import repositories as repos
 from user.attributes import attribute_config
-from user.models import PrivateProfile, UserProfile, UserType
+from user.models.profiles import PrivateProfile, UserProfile, UserType
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction

@@ -21,9 +21,9 @@ from shared.roles_grant import check_may_act_on
 from shared.transactions import run_transaction
 from user import private_fields
 from user import repositories as repos
-from user.api_models import ProfileChanges
 from user.attributes import FieldAccess, attribute_config, check_writable, visible
-from user.models import UserProfile, UserType, search_fields
+from user.models.profiles import UserProfile, UserType, search_fields
+from user.models.requests import ProfileChanges
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction

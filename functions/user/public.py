@@ -9,12 +9,14 @@ transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.repository import Page
 from user import repositories as repos
-from user.models import UserType, first_profile
+from user.models.profiles import AccessView, DirectoryEntry, UserType, first_profile
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction
@@ -54,3 +56,48 @@ def is_active_member(tenant_id: str, user_id: str) -> bool:
         and not profile.disabled
         and profile.type is not UserType.PLATFORM_ADMIN
     )
+
+
+def access_view(tenant_id: str, uid: str) -> AccessView | None:
+    """What decides ``uid``'s claims and sessions (roles, disabled, stamps); None if no profile."""
+    return repos.access_views(tenant_id).get(uid)
+
+
+def access_views_page(tenant_id: str, *, limit: int, cursor: str | None) -> Page[AccessView]:
+    """One page of the tenant's profiles, by id, as :class:`AccessView` (for sweeps)."""
+    return repos.access_views(tenant_id).query(limit=limit, cursor=cursor)
+
+
+def stamp_claims_set(tenant_id: str, uid: str) -> None:
+    """Stamp ``jwtUpdatedAt`` (now) on ``uid``'s profile after its claims changed, so a
+    listening client refreshes its ID token (``not-found`` if no profile). The stamp emits no
+    user event: the user service's ``user_events`` ignores it."""
+    repos.profiles(tenant_id).update(uid, {"jwt_updated_at": datetime.now(UTC)})
+
+
+def stamp_claims_swept(tenant_id: str, uids: Sequence[str], job_id: str) -> int:
+    """Stamp ``jwtUpdatedAt`` and ``claimsJobId`` (the sweep ``job_id``) on the users' profiles
+    in chunked batches; how many were stamped. Emits no user event (see above)."""
+    stamp: dict[str, Any] = {"jwt_updated_at": datetime.now(UTC), "claims_job_id": job_id}
+    # AccessView declares both stamps (``claimsJobId`` is not part of UserProfile).
+    return repos.access_views(tenant_id).update_many((uid, stamp) for uid in uids)
+
+
+def directory_page(tenant_id: str, *, limit: int, cursor: str | None) -> Page[DirectoryEntry]:
+    """One page of the tenant's users, by id, as :class:`DirectoryEntry` (the fields an
+    external system may see)."""
+    return repos.directory_entries(tenant_id).query(limit=limit, cursor=cursor)
+
+
+__all__ = [
+    "AccessView",
+    "DirectoryEntry",
+    "access_view",
+    "access_views_page",
+    "create_first_profile",
+    "directory_page",
+    "is_active_member",
+    "profile_exists",
+    "stamp_claims_set",
+    "stamp_claims_swept",
+]

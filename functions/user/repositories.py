@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from shared import paths
 from shared.repository import CollectionRepository, SubcollectionRepository
-from user.models import NotificationPreferences, PrivateProfile, TermsAcceptance, UserProfile
+from user.models.profiles import (
+    AccessView,
+    DirectoryEntry,
+    NotificationPreferences,
+    PrivateProfile,
+    TermsAcceptance,
+    UserProfile,
+)
 
 USERS = "users"
 TERMS_ACCEPTANCES = "termsAcceptances"
@@ -17,6 +24,16 @@ PRIVATE_PROFILE = "profile"
 def profiles(tenant_id: str) -> CollectionRepository[UserProfile]:
     """``tenants/{tenantId}/users``: one profile per Firebase Auth uid."""
     return CollectionRepository(UserProfile, paths.tenant_collection(tenant_id, USERS))
+
+
+def access_views(tenant_id: str) -> CollectionRepository[AccessView]:
+    """``tenants/{tenantId}/users`` read as :class:`AccessView` (claims and sessions)."""
+    return CollectionRepository(AccessView, paths.tenant_collection(tenant_id, USERS))
+
+
+def directory_entries(tenant_id: str) -> CollectionRepository[DirectoryEntry]:
+    """``tenants/{tenantId}/users`` read as :class:`DirectoryEntry` (the external API)."""
+    return CollectionRepository(DirectoryEntry, paths.tenant_collection(tenant_id, USERS))
 
 
 def terms_acceptances(tenant_id: str, uid: str) -> SubcollectionRepository[TermsAcceptance]:

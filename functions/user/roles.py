@@ -17,7 +17,7 @@ from shared.permissions import role_catalog
 from shared.roles_grant import check_grant, check_may_act_on
 from shared.transactions import run_idempotent
 from user import repositories as repos
-from user.models import UserProfile
+from user.models.profiles import UserProfile
 from user.profiles import require_reachable
 
 if TYPE_CHECKING:

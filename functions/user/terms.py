@@ -20,8 +20,8 @@ from shared.errors import InvalidArgument
 from shared.static_config import load_static
 from shared.transactions import run_transaction
 from user import repositories as repos
-from user.api_models import TERMS_VERSION
-from user.models import TermsAcceptance, UserProfile, UserType
+from user.models.profiles import TermsAcceptance, UserProfile, UserType
+from user.models.requests import TERMS_VERSION
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction

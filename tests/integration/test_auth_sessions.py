@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from auth import repositories as auth_repos
 from auth.claims import set_user_claims
 from shared import events
 from shared.errors import InvalidArgument
@@ -15,6 +14,7 @@ from tests.support.emulators import eventually
 from tests.support.signup import token_claims
 from tests.support.tenants import seed_profiles, seed_tenant
 from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
+from user import repositories as user_repos
 
 
 def user_event(type: str, tenant_id: str, uid: str) -> events.DomainEvent:
@@ -67,7 +67,7 @@ def test_setting_claims_stamps_jwt_updated_at_and_announces_it(tap_events):
     set_user_claims(user.uid, tenant_id, ["member", "project-manager"], ["core"])
 
     assert token_claims(sign_in(user.email))["roles"] == ["member", "project-manager"]
-    assert auth_repos.profiles(tenant_id).require(user.uid).jwt_updated_at is not None
+    assert user_repos.access_views(tenant_id).require(user.uid).jwt_updated_at is not None
     event = tap.wait_for(lambda e: e.type == "auth.claims_set" and e.subject_id == user.uid)
     assert event.data["userIds"] == [user.uid]
 

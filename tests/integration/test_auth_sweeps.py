@@ -7,9 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from auth import repositories as auth_repos
 from auth import sweeps
-from auth.models import SweepAction
+from auth.models.sweeps import SweepAction
 from shared.repository import where
 from shared.sweeps import LeaseHeld, SweepJob, SweepStatus, SweepTask
 from tests.support.callables import call
@@ -17,6 +16,7 @@ from tests.support.emulators import eventually
 from tests.support.signup import token_claims
 from tests.support.tenants import import_users, seed_profiles, seed_tenant
 from tests.support.users import create_user, sign_in, unique_id
+from user import repositories as user_repos
 
 
 def finished(tenant_id: str, job_id: str, timeout: float = 180) -> SweepJob:
@@ -64,7 +64,7 @@ def test_a_refresh_of_1200_users_started_twice_refreshes_each_user_exactly_once(
     claims = current_claims(uids)
     assert len(claims) == 1200
     assert all(c["products"] == ["core", "projects"] for c in claims.values())
-    stamped = auth_repos.profiles(tenant_id).count(where("claims_job_id", "==", job_id))
+    stamped = user_repos.access_views(tenant_id).count(where("claims_job_id", "==", job_id))
     assert stamped == 1200
 
     # Started again after it finished: the same job, nothing more done.
@@ -130,6 +130,6 @@ def test_a_products_change_by_a_platform_admin_reaches_every_users_next_token(ta
     job = eventually(refreshed, timeout=60)
     assert job.changed == 1
     assert token_claims(sign_in(member.email))["products"] == ["core"]
-    assert auth_repos.profiles(tenant_id).require(member.uid).jwt_updated_at is not None
+    assert user_repos.access_views(tenant_id).require(member.uid).jwt_updated_at is not None
     event = auth_events.wait_for(lambda e: e.type == "auth.claims_set" and e.tenant_id == tenant_id)
     assert event.data["userIds"] == [member.uid]

@@ -10,10 +10,10 @@ import pytest
 import requests
 
 from customer import repositories as repos
-from customer.api_keys import revoke_all_keys
-from customer.models import Tenant, TenantStatus
+from customer.keys import revoke_all_keys
+from customer.models.tenants import Tenant, TenantStatus
 from example import repositories as example_repos
-from example.models import Project
+from example.models.projects import Project
 from shared.clients import firestore_client
 from shared.models import PostalAddress
 from shared.transactions import run_transaction

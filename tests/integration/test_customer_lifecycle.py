@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auth import repositories as auth_repos
-from customer import api_keys, lifecycle
+from customer import keys, lifecycle
 from customer import repositories as repos
-from customer.api_key_models import CreateApiKey
+from customer.models.keys import CreateApiKey
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.tenants import seed_profiles, seed_tenant
 from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
+from user import repositories as user_repos
 
 REASON = {"reason": "too-expensive", "feedback": "Great, but pricey", "recommendationScore": 7}
 
@@ -38,7 +38,7 @@ def customer(tenant):
 def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     customer, platform_admin, tap_events
 ):
-    key = api_keys.create_api_key(
+    key = keys.create_api_key(
         customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
     )
     tap = tap_events("customer-events")
@@ -60,7 +60,7 @@ def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     people = [customer.admin, customer.manager, customer.member]
     eventually(lambda: all(auth_account(p.uid).disabled for p in people), timeout=60)
     assert all(token_refused(p.id_token) for p in people)
-    profiles = auth_repos.profiles(customer.id)
+    profiles = user_repos.access_views(customer.id)
     assert all(profiles.require(p.uid).disabled_by == "tenant" for p in people)
 
     # The deactivating admin is out too: the revocation-checked callable refuses their token.
@@ -81,7 +81,7 @@ def test_reactivation_within_the_grace_period_re_enables_only_the_users_it_disab
 
     # The member was disabled on their own before the tenant left: they stay disabled.
     auth.update_user(customer.member.uid, disabled=True, app=admin_app())
-    auth_repos.profiles(customer.id).update(customer.member.uid, {"disabled": True})
+    user_repos.access_views(customer.id).update(customer.member.uid, {"disabled": True})
     call("customer_deactivate", REASON, customer.admin)
     eventually(lambda: auth_account(customer.manager.uid).disabled, timeout=60)
     tap = tap_events("customer-events")

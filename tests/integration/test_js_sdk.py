@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from example import repositories as repos
-from example.models import Project
+from example.models.projects import Project
 from tests.support.user_profiles import seed_user_profile
 from tests.support.users import PASSWORD, create_user, unique_id
 

@@ -18,7 +18,7 @@ from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile, stored
 from tests.support.users import auth_account, create_user, sign_in, token_refused
 from user import deidentify, lifecycle
-from user.models import DEIDENTIFIED_NAME
+from user.models.profiles import DEIDENTIFIED_NAME
 
 
 @pytest.fixture

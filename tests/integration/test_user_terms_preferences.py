@@ -11,7 +11,7 @@ from tests.support.callables import CallableError, call
 from tests.support.user_profiles import seed_user_profile, stored
 from tests.support.users import create_user
 from user import repositories as repos
-from user.models import TermsAcceptance
+from user.models.profiles import TermsAcceptance
 from user.terms import FIRST_TERMS_ACCEPTED, terms_config
 
 CURRENT = terms_config().current

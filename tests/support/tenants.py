@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from auth import repositories as auth_repos
-from auth.models import Profile
 from customer import repositories as customer_repos
-from customer.models import Tenant
+from customer.models.tenants import Tenant
 from shared.models import PostalAddress
 from tests.support.users import SignedInUser
+from user import repositories as user_repos
+from user.models.profiles import AccessView
 
 ADDRESS = PostalAddress(line1="1 Main St", city="Berlin", postal_code="10115", country="DE")
 
@@ -32,8 +32,8 @@ def seed_tenant(tenant_id: str, *, products: list[str] | None = None, **fields: 
 
 def seed_profiles(tenant_id: str, users: Iterable[SignedInUser]) -> None:
     """A profile per user, with the roles of the user's claims."""
-    auth_repos.profiles(tenant_id).write_many(
-        Profile(
+    user_repos.access_views(tenant_id).write_many(
+        AccessView(
             id=user.uid,
             tenant_id=tenant_id,
             email=user.email,
@@ -61,7 +61,8 @@ def import_users(tenant_id: str, count: int, *, roles: list[str]) -> list[str]:
         ]
         result = auth.import_users(records, app=admin_app())
         assert result.failure_count == 0, [e.reason for e in result.errors]
-    auth_repos.profiles(tenant_id).write_many(
-        Profile(id=uid, tenant_id=tenant_id, email=f"{uid}@bulk.test", roles=roles) for uid in uids
+    user_repos.access_views(tenant_id).write_many(
+        AccessView(id=uid, tenant_id=tenant_id, email=f"{uid}@bulk.test", roles=roles)
+        for uid in uids
     )
     return uids

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.users import SignedInUser
 from user import repositories as repos
-from user.models import UserProfile, search_fields
+from user.models.profiles import UserProfile, search_fields
 
 
 def seed_user_profile(tenant_id: str, user: SignedInUser, **fields: Any) -> UserProfile:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from customer.api_key_models import ApiKeyPublic, ScopeCatalog
-from customer.api_keys import check_scopes, scope_catalog
+from customer.keys import check_scopes, scope_catalog
+from customer.models.keys import ApiKeyPublic, ScopeCatalog
 from shared import api_keys
 from shared.api_keys import ApiKey, ApiKeyStatus, ParsedKey
 from shared.errors import InvalidArgument, PermissionDenied, Unauthenticated

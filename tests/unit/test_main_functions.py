@@ -49,7 +49,7 @@ def test_discovery_exposes_every_function_of_the_table():
 def test_a_deployed_instance_imports_only_the_module_of_its_function():
     result = import_main("user_list")
 
-    assert "user.api" in result["loaded"]
+    assert "user.api.profiles" in result["loaded"]
     assert not [m for m in result["loaded"] if m.split(".")[0] in {"auth", "example"}]
     assert "user.triggers" not in result["loaded"]
     assert "user_list" in result["exposed"]

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from auth.signup import needs_placement
 from customer import invitation_tokens
-from customer.domain_models import DomainRef, UpdateRegistration
 from customer.invitations import invitation_id, new_invitation
+from customer.models.domains import DomainRef, UpdateRegistration
 from customer.public_providers import is_public_provider
 from shared.callables import _address_of
 

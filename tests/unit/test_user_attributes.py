@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from shared.static_config import read_static
 from user.attributes import CONFIG_FILE, attribute_config, parse_config
-from user.models import UserType
+from user.models.profiles import UserType
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from firebase_functions import https_fn
 
 from example import task_events
-from example.models import CreateProject, ReminderTask
+from example.models.projects import CreateProject, ReminderTask
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint
 from shared.errors import NotFound

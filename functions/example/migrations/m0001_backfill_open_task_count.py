@@ -6,7 +6,7 @@ Safe to re-run: it sets the count from an aggregation query, never adds to it.
 from __future__ import annotations
 
 from example import repositories as repos
-from example.models import TaskStatus
+from example.models.projects import TaskStatus
 from shared import paths
 from shared.models import Document
 from shared.repository import CollectionRepository, where

@@ -4,8 +4,8 @@ the tenant's data, so the caller's token is checked for revocation."""
 
 from __future__ import annotations
 
-from customer import api_keys
-from customer.api_key_models import (
+from customer import keys
+from customer.models.keys import (
     ApiKeyAnswer,
     ApiKeyPage,
     ApiKeyPublic,
@@ -23,14 +23,14 @@ PERMISSION = "tenant.api_keys.manage"
 @on_call()
 @callable_endpoint(CreateApiKey, permission=PERMISSION, check_revoked=True)
 def customer_create_api_key(ctx: AuthContext, req: CreateApiKey) -> IssuedApiKey:
-    issued = api_keys.create_api_key(ctx.tenant(req.tenant_id), ctx.uid, req)
+    issued = keys.create_api_key(ctx.tenant(req.tenant_id), ctx.uid, req)
     return _issued(issued)
 
 
 @on_call()
 @callable_endpoint(ListApiKeys, permission=PERMISSION)
 def customer_list_api_keys(ctx: AuthContext, req: ListApiKeys) -> ApiKeyPage:
-    page = api_keys.list_api_keys(ctx.tenant(req.tenant_id), req)
+    page = keys.list_api_keys(ctx.tenant(req.tenant_id), req)
     return ApiKeyPage(
         api_keys=[ApiKeyPublic.of(k) for k in page.items], next_cursor=page.next_cursor
     )
@@ -39,17 +39,17 @@ def customer_list_api_keys(ctx: AuthContext, req: ListApiKeys) -> ApiKeyPage:
 @on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_rotate_api_key(ctx: AuthContext, req: ApiKeyRef) -> IssuedApiKey:
-    return _issued(api_keys.rotate_api_key(ctx.tenant(req.tenant_id), req.key_id))
+    return _issued(keys.rotate_api_key(ctx.tenant(req.tenant_id), req.key_id))
 
 
 @on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_revoke_api_key(ctx: AuthContext, req: ApiKeyRef) -> ApiKeyAnswer:
-    key = api_keys.revoke_api_key(ctx.tenant(req.tenant_id), req.key_id, ctx.uid)
+    key = keys.revoke_api_key(ctx.tenant(req.tenant_id), req.key_id, ctx.uid)
     return ApiKeyAnswer(key_id=key.id, key=ApiKeyPublic.of(key))
 
 
-def _issued(issued: api_keys.IssuedKey) -> IssuedApiKey:
+def _issued(issued: keys.IssuedKey) -> IssuedApiKey:
     return IssuedApiKey(
         key_id=issued.key.id, key=ApiKeyPublic.of(issued.key), api_key=issued.plaintext
     )

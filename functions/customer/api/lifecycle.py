@@ -6,7 +6,7 @@ revocation."""
 from __future__ import annotations
 
 from customer import lifecycle
-from customer.lifecycle_models import DeactivateCustomer, LifecycleAnswer, ReactivateCustomer
+from customer.models.lifecycle import DeactivateCustomer, LifecycleAnswer, ReactivateCustomer
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
 

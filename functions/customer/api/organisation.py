@@ -6,7 +6,7 @@ tenant's own or, with ``clientId``, one client's. Members read; writes need
 from __future__ import annotations
 
 from customer import organisation
-from customer.organisation_models import (
+from customer.models.organisation import (
     CreateOrgEntry,
     ListOrgEntries,
     OrgEntryAnswer,

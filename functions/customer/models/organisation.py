@@ -3,7 +3,7 @@
 Stored documents, and the requests of the four organisation callables. A create or update
 payload is a union discriminated on ``kind``, so a bad field is named with its kind first, e.g.
 ``location.address.country`` or ``contact.customLabel``. Locations are stored as
-:class:`customer.models.Location` (``customer_create`` writes the tenant's headquarters).
+:class:`customer.models.tenants.Location` (``customer_create`` writes the tenant's headquarters).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from customer.models import Location
+from customer.models.tenants import Location
 from shared.models import Document, Email, Model, PostalAddress, RequestModel
 from shared.types import Change, Cursor, Id, Limit, Name, SingleLine, Text
 

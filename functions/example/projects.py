@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from example import repositories as repos
-from example.models import (
+from example.models.projects import (
     CreateProject,
     CreateTask,
     ListProjects,

@@ -23,7 +23,7 @@ from shared.types import (
     SingleLine,
     Text,
 )
-from user.models import NOTIFICATION_ID
+from user.models.profiles import NOTIFICATION_ID
 
 UserId = Annotated[Id, Field(description="A Firebase uid.")]
 TENANT_ID = Field(default=None, description="Only platform admins name a tenant.")

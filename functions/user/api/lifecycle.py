@@ -6,8 +6,8 @@ from __future__ import annotations
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
 from user import lifecycle
-from user.lifecycle_models import BulkRequest, JobAnswer, JobRef, LifecycleAnswer, UserRef
-from user.models import UserProfile
+from user.models.lifecycle import BulkRequest, JobAnswer, JobRef, LifecycleAnswer, UserRef
+from user.models.profiles import UserProfile
 
 PERMISSION = "users.lifecycle.manage"
 

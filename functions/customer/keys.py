@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from customer import repositories as repos
-from customer.api_key_models import CreateApiKey, ListApiKeys, ScopeCatalog
-from customer.models import TenantStatus
+from customer.models.keys import CreateApiKey, ListApiKeys, ScopeCatalog
+from customer.models.tenants import TenantStatus
 from shared.api_keys import ApiKey, ApiKeyStatus, issue_secret
 from shared.errors import FailedPrecondition, InvalidArgument, ResourceExhausted
 from shared.repository import Order, Page, where

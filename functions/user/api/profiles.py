@@ -11,7 +11,8 @@ from __future__ import annotations
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
 from user import directory, preferences, profiles, roles, terms
-from user.api_models import (
+from user.attributes import visible
+from user.models.requests import (
     AcceptTerms,
     AdminUpdate,
     GetPreferences,
@@ -28,7 +29,6 @@ from user.api_models import (
     UpdateProfile,
     UserPage,
 )
-from user.attributes import visible
 
 
 @on_call()

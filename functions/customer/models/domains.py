@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from customer.models import RegistrationSettings
+from customer.models.tenants import RegistrationSettings
 from shared.models import Document, Model, RequestModel
 from shared.types import Id, Label
 

@@ -1,20 +1,13 @@
-"""Callables for invitations and registration domains (tenant admins; platform admins for any
-tenant), and ``customer_accept_invitation`` (any signed-in user holding an invitation's token).
+"""Callables for invitations (tenant admins; platform admins for any tenant), and
+``customer_accept_invitation`` (any signed-in user holding an invitation's token).
 They change who can get into a tenant, so the caller's token is checked for revocation."""
 
 from __future__ import annotations
 
-from customer import domains, invitations, joining
-from customer.domain_models import (
-    DomainAnswer,
-    DomainRef,
-    RegistrationAnswer,
-    UpdateRegistration,
-)
-from customer.models import (
+from customer import invitations, joining
+from customer.models.tenants import (
     AcceptedInvitation,
     AcceptInvitation,
-    CustomerRef,
     InvitationAnswer,
     InvitationPage,
     InvitationRef,
@@ -62,36 +55,3 @@ def customer_accept_invitation(ctx: AuthContext, req: AcceptInvitation) -> Accep
     )
     auth_public.set_user_claims(ctx.uid, joined.tenant_id, joined.roles, joined.products)
     return AcceptedInvitation(tenant_id=joined.tenant_id, roles=joined.roles)
-
-
-@on_call()
-@callable_endpoint(UpdateRegistration, permission="tenant.registration.manage", check_revoked=True)
-def customer_update_registration(ctx: AuthContext, req: UpdateRegistration) -> RegistrationAnswer:
-    tenant_id = ctx.tenant(req.tenant_id)
-    settings, claimed = domains.update_registration(ctx, tenant_id, req)
-    return RegistrationAnswer(tenant_id=tenant_id, registration=settings, domains=claimed)
-
-
-@on_call()
-@callable_endpoint(CustomerRef, permission="tenant.registration.manage")
-def customer_get_registration(ctx: AuthContext, req: CustomerRef) -> RegistrationAnswer:
-    tenant_id = ctx.tenant(req.tenant_id)
-    settings, claimed = domains.list_domains(tenant_id)
-    return RegistrationAnswer(tenant_id=tenant_id, registration=settings, domains=claimed)
-
-
-@on_call()
-@callable_endpoint(DomainRef, permission="tenant.registration.manage", check_revoked=True)
-def customer_verify_domain(ctx: AuthContext, req: DomainRef) -> DomainAnswer:
-    """Look for the claim's TXT record on the domain; verified once it is there."""
-    tenant_id = ctx.tenant(req.tenant_id)
-    claim = domains.verify_domain(ctx, tenant_id, req.domain)
-    return DomainAnswer(tenant_id=tenant_id, domain=claim.public())
-
-
-@on_call()
-@callable_endpoint(DomainRef, permission="customers.domains.approve", check_revoked=True)
-def customer_approve_domain(ctx: AuthContext, req: DomainRef) -> DomainAnswer:
-    """Platform admins vouch for a claimed domain where DNS cannot prove it."""
-    claim = domains.approve_domain(ctx, req.domain)
-    return DomainAnswer(tenant_id=claim.tenant_id, domain=claim.public())

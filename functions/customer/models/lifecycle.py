@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-from customer.models import DeactivationReason, Tenant
+from customer.models.tenants import DeactivationReason, Tenant
 from shared.models import Model, RequestModel
 from shared.types import Id, SaneInstant, Text
 

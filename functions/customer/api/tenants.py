@@ -3,8 +3,8 @@ and ``customer_update`` (tenant admins for their own tenant; platform admins for
 
 from __future__ import annotations
 
-from customer import service
-from customer.models import (
+from customer import tenants
+from customer.models.tenants import (
     CreateCustomer,
     CreatedCustomer,
     CustomerAnswer,
@@ -18,18 +18,18 @@ from shared.callables import callable_endpoint, on_call
 @on_call()
 @callable_endpoint(CreateCustomer, permission="customers.create", check_revoked=True)
 def customer_create(ctx: AuthContext, req: CreateCustomer) -> CreatedCustomer:
-    return service.create_customer(ctx, req)
+    return tenants.create_customer(ctx, req)
 
 
 @on_call()
 @callable_endpoint(CustomerRef, permission="tenant.read")
 def customer_get(ctx: AuthContext, req: CustomerRef) -> CustomerAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    return CustomerAnswer(tenant_id=tenant_id, tenant=service.get_customer(tenant_id))
+    return CustomerAnswer(tenant_id=tenant_id, tenant=tenants.get_customer(tenant_id))
 
 
 @on_call()
 @callable_endpoint(UpdateCustomer, permission="tenant.update", check_revoked=True)
 def customer_update(ctx: AuthContext, req: UpdateCustomer) -> CustomerAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    return CustomerAnswer(tenant_id=tenant_id, tenant=service.update_customer(ctx, tenant_id, req))
+    return CustomerAnswer(tenant_id=tenant_id, tenant=tenants.update_customer(ctx, tenant_id, req))

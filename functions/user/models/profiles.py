@@ -1,7 +1,7 @@
 """The user profile and its parts, shared by every module of the user service.
 
-``tenants/{tenantId}/users/{uid}``: the id is the Firebase Auth uid. The auth service creates
-the first profile at sign-up (``auth.signup``) and stamps ``jwtUpdatedAt`` and the session state;
+``tenants/{tenantId}/users/{uid}``: the id is the Firebase Auth uid. Joining a tenant creates
+the first profile and the auth service stamps ``jwtUpdatedAt``, both through ``user.public``;
 everything else is the user service's. Which fields a caller may read or change is declared in
 ``static/user_attributes.yaml`` (``user.attributes``), not here.
 """
@@ -81,6 +81,41 @@ PERSONAL_FIELDS = (
     "pronouns",
 )
 """What de-identification removes (``display_name`` becomes :data:`DEIDENTIFIED_NAME`)."""
+
+
+class AccessView(Document):
+    """The fields of a profile that decide its claims and sessions (the auth service's view,
+    read through ``user.public``); unknown stored fields are ignored."""
+
+    tenant_id: str
+    email: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    disabled: bool = False
+    disabled_by: str | None = Field(
+        default=None, description="`tenant` when the tenant's deactivation disabled the user."
+    )
+    jwt_updated_at: datetime | None = Field(
+        default=None, description="When the claims last changed: clients refresh their token."
+    )
+    claims_job_id: str | None = Field(default=None, description="The sweep that last set them.")
+
+
+class DirectoryEntry(Document):
+    """The fields of a profile the customer service's external API may show (read through
+    ``user.public``); every other stored field is ignored on read."""
+
+    email: str | None = None
+    display_name: str = ""
+    roles: list[str] = Field(default_factory=list)
+    disabled: bool = False
+    type: str | None = Field(
+        default=None, description="Read to leave platform admins out; never answered."
+    )
+
+    @property
+    def platform_admin(self) -> bool:
+        """A platform admin's profile inside the tenant: never shown to the tenant."""
+        return self.type == UserType.PLATFORM_ADMIN.value or "platform-admin" in self.roles
 
 
 def search_fields(profile: UserProfile) -> dict[str, str | None]:

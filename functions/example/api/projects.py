@@ -1,4 +1,4 @@
-"""Callables of the example service: thin entry points over :mod:`example.service`.
+"""Callables of the example service: thin entry points over :mod:`example.projects`.
 
 Each parses its request model, checks its permission and tenant (both in
 ``shared.callables.callable_endpoint``), calls the domain (a command that reads before it
@@ -7,8 +7,8 @@ writes runs in a unit of work: ``in_transaction``) and shapes the answer.
 
 from __future__ import annotations
 
-from example import service
-from example.models import (
+from example import projects
+from example.models.projects import (
     AssignTask,
     CreateProject,
     CreateTask,
@@ -28,7 +28,7 @@ from shared.unit_of_work import in_transaction
 @on_call()
 @callable_endpoint(CreateProject, permission="example.projects.create")
 def example_create_project(ctx: AuthContext, req: CreateProject) -> ProjectAnswer:
-    project = service.create_project(ctx.tenant(req.tenant_id), ctx.uid, req)
+    project = projects.create_project(ctx.tenant(req.tenant_id), ctx.uid, req)
     return ProjectAnswer(project_id=project.id, project=project)
 
 
@@ -36,7 +36,7 @@ def example_create_project(ctx: AuthContext, req: CreateProject) -> ProjectAnswe
 @callable_endpoint(UpdateProject, permission="example.projects.update")
 def example_update_project(ctx: AuthContext, req: UpdateProject) -> ProjectAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    project = in_transaction(lambda uow: service.update_project(uow, tenant_id, req))
+    project = in_transaction(lambda uow: projects.update_project(uow, tenant_id, req))
     return ProjectAnswer(project_id=project.id, project=project)
 
 
@@ -44,21 +44,21 @@ def example_update_project(ctx: AuthContext, req: UpdateProject) -> ProjectAnswe
 @callable_endpoint(ProjectRef, permission="example.projects.archive")
 def example_archive_project(ctx: AuthContext, req: ProjectRef) -> ProjectAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    project = in_transaction(lambda uow: service.archive_project(uow, tenant_id, req.project_id))
+    project = in_transaction(lambda uow: projects.archive_project(uow, tenant_id, req.project_id))
     return ProjectAnswer(project_id=project.id, project=project)
 
 
 @on_call()
 @callable_endpoint(ListProjects, permission="example.projects.read")
 def example_list_projects(ctx: AuthContext, req: ListProjects) -> ProjectPage:
-    page = service.list_projects(ctx.tenant(req.tenant_id), req)
+    page = projects.list_projects(ctx.tenant(req.tenant_id), req)
     return ProjectPage(projects=page.items, next_cursor=page.next_cursor)
 
 
 @on_call()
 @callable_endpoint(CreateTask, permission="example.tasks.create")
 def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
-    task = service.create_task(ctx.tenant(req.tenant_id), ctx.uid, req)
+    task = projects.create_task(ctx.tenant(req.tenant_id), ctx.uid, req)
     return TaskAnswer(task_id=task.id, task=task)
 
 
@@ -66,9 +66,9 @@ def example_create_task(ctx: AuthContext, req: CreateTask) -> TaskAnswer:
 @callable_endpoint(AssignTask, permission="example.tasks.assign")
 def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    service.require_member(tenant_id, req.assignee_id, "assigneeId")
+    projects.require_member(tenant_id, req.assignee_id, "assigneeId")
     task = in_transaction(
-        lambda uow: service.assign_task(
+        lambda uow: projects.assign_task(
             uow, tenant_id, req.project_id, req.task_id, req.assignee_id
         )
     )
@@ -80,6 +80,6 @@ def example_assign_task(ctx: AuthContext, req: AssignTask) -> TaskAnswer:
 def example_complete_task(ctx: AuthContext, req: TaskRef) -> TaskAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
     task = in_transaction(
-        lambda uow: service.complete_task(uow, ctx, tenant_id, req.project_id, req.task_id)
+        lambda uow: projects.complete_task(uow, ctx, tenant_id, req.project_id, req.task_id)
     )
     return TaskAnswer(task_id=task.id, task=task)

@@ -11,7 +11,7 @@ from typing import Any
 from customer import catalog
 from customer import repositories as repos
 from customer.invitations import new_invitation
-from customer.models import (
+from customer.models.tenants import (
     CreateCustomer,
     CreatedCustomer,
     Location,

@@ -8,30 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
-from shared.models import Document, Model
+from shared.models import Model
+from user.public import DirectoryEntry
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-
-
-class UserEntry(Document):
-    """The fields of ``tenants/{tenantId}/users/{uid}`` (the user service's profiles) that the
-    external API may show; every other stored field is ignored on read."""
-
-    email: str | None = None
-    display_name: str = ""
-    roles: list[str] = Field(default_factory=list)
-    disabled: bool = False
-    type: str | None = Field(
-        default=None, description="Read to leave platform admins out; never answered."
-    )
-
-    @property
-    def platform_admin(self) -> bool:
-        """A platform admin's profile inside the tenant: never shown to the tenant."""
-        return self.type == "platform-admin" or "platform-admin" in self.roles
 
 
 class ExternalUser(Model):
@@ -44,7 +25,7 @@ class ExternalUser(Model):
     disabled: bool
 
     @classmethod
-    def of(cls, user: UserEntry) -> ExternalUser:
+    def of(cls, user: DirectoryEntry) -> ExternalUser:
         return cls(
             id=user.id,
             email=user.email,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from auth import action_links
 from auth.action_links import LinkKind
-from auth.models import ActionLinkAnswer, ActionLinkRequest
+from auth.models.action_links import ActionLinkAnswer, ActionLinkRequest
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
 
