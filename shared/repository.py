@@ -197,15 +197,24 @@ class CollectionRepository(Generic[T]):
             query = query.select(list(dict.fromkeys(self._field(f) for f in wanted)))
         scope = self.cursor_scope(order_by)
         if cursor:
-            query = query.start_after(cursors.decode(cursor, len(order_by) + 1, scope))
+            *values, position = cursors.decode(cursor, len(order_by) + 1, scope)
+            query = query.start_after([*values, self._after(position)])
         snapshots = list(query.limit(limit + 1).stream())
         items = [m for m in (self._load_or_skip(s) for s in snapshots[:limit]) if m is not None]
         next_cursor = None
         if len(snapshots) > limit:
             last = snapshots[limit - 1]
             values = [last.get(self._field(o.field)) for o in order_by]
-            next_cursor = cursors.encode([*values, last.id], scope)
+            next_cursor = cursors.encode([*values, self._position(last)], scope)
         return Page(items, next_cursor)
+
+    def _position(self, snapshot: DocumentSnapshot) -> str:
+        """Where a page ends, in its cursor: the document id (unique in one collection)."""
+        return str(snapshot.id)
+
+    def _after(self, position: Any) -> Any:
+        """The ``__name__`` value to start after, from a cursor's position."""
+        return position
 
     def cursor_scope(self, order_by: Sequence[Order] = ()) -> str:
         """What a cursor of this collection and order is signed for (``shared.cursors``): a
@@ -348,6 +357,13 @@ class CollectionGroup(CollectionRepository[T]):
 
     def ref(self, doc_id: str) -> DocumentReference:
         raise TypeError("a collection group has no document paths: read through a repository")
+
+    def _position(self, snapshot: DocumentSnapshot) -> str:
+        """Ids repeat across tenants: a group's page ends at a full document path."""
+        return str(snapshot.reference.path)
+
+    def _after(self, position: Any) -> Any:
+        return firestore_client().document(str(position))
 
 
 def _direction(direction: Direction) -> str:
