@@ -71,6 +71,11 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "example_count_open_tasks",
         "example_on_task_written",
     ),
+    "files.api": (
+        "files_create_upload",
+        "files_get_download_urls",
+    ),
+    "files.triggers": ("files_on_storage_event",),
     "user.api": (
         "user_accept_terms",
         "user_admin_update",

@@ -28,6 +28,7 @@ class Settings:
     storage_emulator_host: str | None
     tasks_emulator_host: str | None
     static_dir: Path
+    files_bucket: str = ""
 
     @property
     def uses_emulators(self) -> bool:
@@ -74,4 +75,5 @@ def get_settings() -> Settings:
         storage_emulator_host=env("STORAGE_EMULATOR_HOST"),
         tasks_emulator_host=env("CLOUD_TASKS_EMULATOR_HOST"),
         static_dir=_static_dir(),
+        files_bucket=env("FOUNDATION_FILES_BUCKET") or f"{_project_id()}.appspot.com",
     )
