@@ -75,7 +75,11 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "files_create_upload",
         "files_get_download_urls",
     ),
-    "files.triggers": ("files_on_storage_event",),
+    "files.triggers": (
+        "filesDeleteUnreferenced",
+        "files_on_references_written",
+        "files_on_storage_event",
+    ),
     "user.api": (
         "user_accept_terms",
         "user_admin_update",

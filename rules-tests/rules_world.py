@@ -189,6 +189,10 @@ def build_world() -> World:
             f"tenants/{home}/fileUrls/{unique_id('file')}",
             {"tenantId": home, "url": "http://signed", "token": "secret"},
         ),
+        "file-refs": (
+            f"tenants/{home}/fileRefs/{unique_id('file')}",
+            {"tenantId": home, "holders": ["messaging/c/m"]},
+        ),
         # Server-only: API keys (their hashes never reach a client; admins use the callables).
         "api-key": (
             f"tenants/{home}/apiKeys/{unique_id('key')}",

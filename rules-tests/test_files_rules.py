@@ -1,6 +1,7 @@
 """The files service: ``tenants/{tenantId}/files/{fileId}`` (receipts) is read by its uploader
 (inside the tenant, with a role), the tenant's admins and platform admins; the quota totals
-(``fileUsage``) and the cached signed URLs (``fileUrls``) are read by no client; nothing is
+(``fileUsage``), the cached signed URLs (``fileUrls``) and the references (``fileRefs``) are read
+by no client; nothing is
 written by any client."""
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ RECEIPT = access_table(
         "platform-admin-string":  (DENY,  DENY,  DENY,  DENY,  DENY),
     },
 )  # fmt: skip
-SERVER_ONLY = everyone_denied("file-usage") + everyone_denied("file-url-cache")
+SERVER_ONLY = (
+    everyone_denied("file-usage") + everyone_denied("file-url-cache") + everyone_denied("file-refs")
+)
 
 
 @pytest.mark.parametrize(CASE, RECEIPT)
@@ -41,7 +44,7 @@ def test_a_receipt_is_read_by_its_uploader_and_admins_and_written_by_no_client(
 
 
 @pytest.mark.parametrize(CASE, SERVER_ONLY)
-def test_quota_totals_and_cached_urls_are_closed_to_every_client(
+def test_quota_totals_cached_urls_and_references_are_closed_to_every_client(
     world: World, target: str, person: str, op: Op, allowed: bool
 ) -> None:
     check_access(world, target, person, op, allowed)

@@ -41,6 +41,7 @@ class FilesConfig(Model):
     download_url_seconds: int = Field(default=3600, gt=0)
     download_url_reuse_seconds: int = Field(default=600, ge=0)
     pending_minutes: int = Field(default=60, gt=0)
+    delete_unreferenced_after_seconds: int = Field(default=3600, ge=0)
     groupings: dict[str, Grouping]
 
 
@@ -99,6 +100,22 @@ class CachedUrl(Document):
     url: str
     expires_at: datetime
     token: str = Field(description="The receipt token it was signed for (a new token: re-sign).")
+
+
+class FileReferences(Document):
+    """``tenants/{tenantId}/fileRefs/{fileId}`` (server-only): who refers to a file. When the
+    last holder lets go, deletion is scheduled (``deletionTaskId``) after a delay."""
+
+    holders: list[str] = Field(default_factory=list)
+    deletion_task_id: str | None = None
+    deletion_due_at: datetime | None = None
+
+
+class DeleteUnreferenced(Model):
+    """Payload of the ``filesDeleteUnreferenced`` task."""
+
+    tenant_id: str
+    file_id: str
 
 
 # -- requests ----------------------------------------------------------------------------------

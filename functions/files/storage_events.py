@@ -84,7 +84,7 @@ def finalize(key: ObjectKey, object_name: str) -> str:
         # Rejected now or before (a body PUT again after a rejection): the object goes.
         objects.delete(object_name)
     if settled.status in (FileStatus.READY, FileStatus.REJECTED):
-        events.publish([_event(settled)])
+        events.publish([receipt_event(settled)])
     return settled.status.value
 
 
@@ -135,7 +135,7 @@ def object_deleted(key: ObjectKey, object_name: str) -> str:
     if settled is None:
         return "no-receipt"
     if settled.status is FileStatus.DELETED:
-        events.publish([_event(settled)])
+        events.publish([receipt_event(settled)])
     return settled.status.value
 
 
@@ -155,7 +155,7 @@ def settle_deleted(txn: Transaction, key: ObjectKey, object_name: str) -> FileRe
     return receipt.model_copy(update=changes)
 
 
-def _event(receipt: FileReceipt) -> events.DomainEvent:
+def receipt_event(receipt: FileReceipt) -> events.DomainEvent:
     kind = {
         FileStatus.READY: UPLOADED,
         FileStatus.REJECTED: REJECTED,

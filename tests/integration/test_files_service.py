@@ -13,13 +13,16 @@ import json
 import pytest
 import requests
 
+from files import public
 from files import repositories as repos
 from files.models import FileStatus, TenantUsage
 from files.uploads import config
 from shared.clients import publisher, storage_client
+from shared.errors import NotFound
 from shared.settings import get_settings
+from shared.transactions import run_transaction
 from tests.support.callables import CallableError, call
-from tests.support.emulators import eventually
+from tests.support.emulators import eventually, functions_url
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 
@@ -260,3 +263,71 @@ def test_an_empty_download_batch_is_invalid_argument(tenant):
     with pytest.raises(CallableError) as refused:
         call("files_get_download_urls", {"receipts": []}, tenant.member)
     assert (refused.value.status, refused.value.fields) == ("INVALID_ARGUMENT", ["receipts"])
+
+
+# -- references and cleanup -----------------------------------------------------------------------
+def run_delete_task(tenant_id: str, file_id: str) -> None:
+    payload = {"tenantId": tenant_id, "fileId": file_id}
+    answer = requests.post(
+        functions_url("filesDeleteUnreferenced"), json={"data": payload}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_the_last_holder_letting_go_schedules_the_deletion(tenant):
+    _, ready = upload_ready(tenant)
+    view = public.add_reference(tenant.id, ready.id, "test/a", token=ready.token)
+    assert (view.id, view.status, view.token) == (ready.id, FileStatus.READY, None)
+    run_transaction(
+        lambda txn: public.add_reference(tenant.id, ready.id, "test/b", transaction=txn)
+    )
+    public.remove_reference(tenant.id, ready.id, "test/a")
+    refs = repos.references(tenant.id)
+    assert refs.require(ready.id).holders == ["test/b"]
+    run_transaction(
+        lambda txn: public.remove_reference(tenant.id, ready.id, "test/b", transaction=txn)
+    )
+    scheduled = eventually(lambda: refs.require(ready.id).deletion_task_id)
+    assert scheduled.startswith("files-delete-")
+    assert receipt(tenant.id, ready.id).status is FileStatus.READY  # not before the delay
+
+
+def test_the_deletion_task_removes_object_receipt_cache_and_usage_once(tenant, tap_events):
+    tap = tap_events("files-events")
+    _, ready = upload_ready(tenant)
+    refs = {"receipts": [{"id": ready.id, "token": ready.token}]}
+    call("files_get_download_urls", refs, tenant.member)
+    assert repos.url_cache(tenant.id).get(ready.id) is not None
+    public.add_reference(tenant.id, ready.id, "test/a")
+    public.remove_reference(tenant.id, ready.id, "test/a")
+
+    run_delete_task(tenant.id, ready.id)
+    run_delete_task(tenant.id, ready.id)  # a redelivery
+    assert repos.receipts(tenant.id).get(ready.id) is None
+    assert repos.url_cache(tenant.id).get(ready.id) is None
+    assert repos.references(tenant.id).get(ready.id) is None
+    assert storage_client().bucket(get_settings().files_bucket).get_blob(ready.object_path) is None
+    assert usage(tenant.id) == (0, 0)
+    tap.wait_for(lambda e: e.type == "files.deleted" and e.subject_id == ready.id)
+    answer = call("files_get_download_urls", refs, tenant.member)
+    assert answer["errors"][ready.id]["code"] == "not-found"
+
+
+def test_a_file_referenced_again_before_the_task_fires_is_kept(tenant):
+    _, ready = upload_ready(tenant)
+    public.add_reference(tenant.id, ready.id, "test/a")
+    public.remove_reference(tenant.id, ready.id, "test/a")
+    public.add_reference(tenant.id, ready.id, "test/b")
+    run_delete_task(tenant.id, ready.id)
+    assert receipt(tenant.id, ready.id).status is FileStatus.READY
+    assert usage(tenant.id) == (len(PNG), 1)
+
+
+def test_a_reference_to_an_unknown_foreign_or_wrongly_tokened_file_is_refused(tenant, other_tenant):
+    _, theirs = upload_ready(other_tenant)
+    for file_id, token in ((theirs.id, theirs.token), ("missing", None), (theirs.id, "guess")):
+        with pytest.raises(NotFound):
+            public.add_reference(tenant.id, file_id, "test/a", token=token)
+    with pytest.raises(NotFound):
+        public.add_reference(other_tenant.id, theirs.id, "test/a", token="guess")
+    assert repos.references(tenant.id).get(theirs.id) is None
