@@ -64,4 +64,4 @@ def download_urls(tenant_id: str, req: DownloadRequest) -> DownloadAnswer:
             )
     if fresh:
         cache.write_many(fresh)
-    return DownloadAnswer(urls=urls, errors=errors)
+    return DownloadAnswer(urls=urls, errors=errors, signed=len(fresh))

@@ -182,3 +182,4 @@ class DownloadError(Model):
 class DownloadAnswer(Model):
     urls: dict[str, str]
     errors: dict[str, DownloadError]
+    signed: int = Field(default=0, description="URLs signed by this call (0: all from cache).")

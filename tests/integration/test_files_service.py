@@ -234,6 +234,7 @@ def test_a_download_url_serves_the_uploaded_bytes_and_is_reused_while_fresh(tena
     got = requests.get(first["urls"][ready.id], timeout=30)
     assert (got.status_code, got.content) == (200, PNG)
     second = call("files_get_download_urls", refs, tenant.member)
+    assert (first["signed"], second["signed"]) == (1, 0)
     assert second["urls"] == first["urls"]
 
 
