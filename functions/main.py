@@ -77,6 +77,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     ),
     "files.triggers": (
         "filesDeleteUnreferenced",
+        "files_expire_stale_uploads",
         "files_on_references_written",
         "files_on_storage_event",
     ),

@@ -7,6 +7,10 @@ The task decides in a transaction (:func:`mark_deleted`): a file that gained a h
 is kept; otherwise the receipt turns ``deleted`` (a tombstone :func:`files.public.add_reference`
 refuses), usage is released and the cached URL and references dropped. Then the object and the
 receipt go. Every step finds its work done on a retry, so the task is idempotent.
+
+Uploads that never arrive: :func:`expire_stale_uploads` (hourly) rejects receipts still
+``pending`` after ``pendingMinutes`` (``reason: upload-expired``), releasing their reservation;
+a body that lands later is deleted by the storage consumer (the receipt is no longer pending).
 """
 
 from __future__ import annotations
@@ -83,3 +87,34 @@ def delete_unreferenced(payload: DeleteUnreferenced) -> bool:
     if receipt.status is FileStatus.DELETED:
         events.publish([receipt_event(receipt)])
     return True
+
+
+def mark_expired(
+    txn: Transaction, tenant_id: str, file_id: str, cutoff: datetime
+) -> FileReceipt | None:
+    """Reject a receipt still pending since before ``cutoff``; None when it moved on."""
+    receipts = repos.receipts(tenant_id)
+    receipt = receipts.get(file_id, transaction=txn)
+    if receipt is None or receipt.status is not FileStatus.PENDING:
+        return None
+    if receipt.created_at is None or receipt.created_at > cutoff:
+        return None
+    changes = {"status": FileStatus.REJECTED, "reason": "upload-expired"}
+    receipts.update(file_id, changes, writer=txn)
+    repos.add_usage(txn, tenant_id, bytes_delta=-receipt.declared_size, files_delta=-1)
+    return receipt.model_copy(update=changes)
+
+
+def expire_stale_uploads(now: datetime | None = None) -> int:
+    """Reject every receipt pending for longer than ``pendingMinutes``; how many. Re-running
+    changes nothing (only pending receipts move)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(minutes=config().pending_minutes)
+    expired = 0
+    for tenant_id, file_id in repos.stale_pending(cutoff):
+        receipt = run_transaction(lambda txn: mark_expired(txn, tenant_id, file_id, cutoff))  # noqa: B023
+        if receipt is None:
+            continue
+        objects.delete(receipt.object_path)
+        events.publish([receipt_event(receipt)])
+        expired += 1
+    return expired

@@ -3,6 +3,8 @@ service: other services use :mod:`files.public`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from files.models import CachedUrl, FileReceipt, FileReferences, TenantUsage
@@ -45,6 +47,33 @@ def change_holders(writer: Any, tenant_id: str, file_id: str, holder: str, *, ad
     if add:
         data.update(deletionTaskId=None, deletionDueAt=None)
     writer.set(references(tenant_id).ref(file_id), data, merge=True)
+
+
+def stale_pending(cutoff: datetime, *, page_size: int = 200) -> Iterator[tuple[str, str]]:
+    """``(tenantId, fileId)`` of every receipt still pending since before ``cutoff``, across
+    tenants (a collection-group query, indexed in firestore.indexes.json)."""
+    from google.cloud.firestore import FieldFilter
+
+    from shared.clients import firestore_client
+
+    query = (
+        firestore_client()
+        .collection_group(FILES)
+        .where(filter=FieldFilter("status", "==", "pending"))
+        .where(filter=FieldFilter("createdAt", "<=", cutoff))
+        .order_by("createdAt")
+        .limit(page_size)
+    )
+    last = None
+    while True:
+        page = list((query.start_after(last) if last is not None else query).stream())
+        for snapshot in page:
+            tenant_id = snapshot.get("tenantId")
+            if isinstance(tenant_id, str):
+                yield tenant_id, snapshot.id
+        if len(page) < page_size:
+            return
+        last = page[-1]
 
 
 def add_usage(writer: Any, tenant_id: str, *, bytes_delta: int, files_delta: int) -> None:

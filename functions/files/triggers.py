@@ -7,13 +7,14 @@
   with a task id from the trigger's event id (a redelivery queues nothing twice).
 - ``filesDeleteUnreferenced`` (Cloud Tasks): deletes a file still unreferenced when it fires;
   idempotent (see :mod:`files.cleanup`).
+- ``files_expire_stale_uploads`` (hourly): receipts pending too long are rejected.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from firebase_functions import firestore_fn, options, pubsub_fn, tasks_fn
+from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
 from files import cleanup, storage_events
 from files.models import DeleteUnreferenced
@@ -51,3 +52,9 @@ def files_on_references_written(event: firestore_fn.Event[firestore_fn.Change[An
 @task_handler(DeleteUnreferenced)
 def filesDeleteUnreferenced(payload: DeleteUnreferenced) -> None:
     cleanup.delete_unreferenced(payload)
+
+
+@scheduler_fn.on_schedule(schedule="17 * * * *", timezone=scheduler_fn.Timezone("UTC"))
+def files_expire_stale_uploads(event: scheduler_fn.ScheduledEvent) -> None:
+    with logs.invocation("files_expire_stale_uploads"):
+        logs.bind(expired=cleanup.expire_stale_uploads())

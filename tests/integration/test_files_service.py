@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 import requests
 
-from files import public
+from files import cleanup, public
 from files import repositories as repos
 from files.models import FileStatus, TenantUsage
 from files.uploads import config
@@ -332,3 +333,18 @@ def test_a_reference_to_an_unknown_foreign_or_wrongly_tokened_file_is_refused(te
     with pytest.raises(NotFound):
         public.add_reference(other_tenant.id, theirs.id, "test/a", token="guess")
     assert repos.references(tenant.id).get(theirs.id) is None
+
+
+def test_an_upload_that_never_arrives_expires_once_and_releases_its_reservation(tenant, tap_events):
+    tap = tap_events("files-events")
+    pending = receipt(tenant.id, create_upload(tenant.member)["fileId"])
+    fresh = create_upload(tenant.member)["fileId"]
+    assert usage(tenant.id) == (2 * len(PNG), 2)
+    later = pending.created_at + timedelta(minutes=config().pending_minutes)
+    assert cleanup.expire_stale_uploads(now=later) >= 1
+    assert cleanup.expire_stale_uploads(now=later) == 0
+    expired = receipt(tenant.id, pending.id)
+    assert (expired.status, expired.reason) == (FileStatus.REJECTED, "upload-expired")
+    assert receipt(tenant.id, fresh).status is FileStatus.PENDING
+    assert usage(tenant.id) == (len(PNG), 1)
+    tap.wait_for(lambda e: e.type == "files.rejected" and e.subject_id == pending.id)
