@@ -81,6 +81,16 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "example_count_open_tasks",
         "example_on_task_written",
     ),
+    "files.api.receipts": (
+        "files_create_upload",
+        "files_get_download_urls",
+    ),
+    "files.triggers": (
+        "filesDeleteUnreferenced",
+        "files_expire_stale_uploads",
+        "files_on_references_written",
+        "files_on_storage_event",
+    ),
     "user.api.profiles": (
         "user_accept_terms",
         "user_admin_update",

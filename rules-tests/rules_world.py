@@ -192,6 +192,26 @@ def build_world() -> World:
             f"tenants/{home}/clients/{client}/contacts/{unique_id('contact')}",
             {"tenantId": home, "clientId": client, "type": "technical", "name": "Tom Tech"},
         ),
+        # Files service: the owner's upload receipt, and its server-only companions.
+        "file-receipt": (
+            f"tenants/{home}/files/{unique_id('file')}",
+            {
+                "tenantId": home,
+                "ownerId": owner,
+                "status": "ready",
+                "groupingId": "attachments",
+                "token": "secret",
+            },
+        ),
+        "file-usage": (f"tenants/{home}/fileUsage/totals", {"tenantId": home, "bytes": 10}),
+        "file-url-cache": (
+            f"tenants/{home}/fileUrls/{unique_id('file')}",
+            {"tenantId": home, "url": "http://signed", "token": "secret"},
+        ),
+        "file-refs": (
+            f"tenants/{home}/fileRefs/{unique_id('file')}",
+            {"tenantId": home, "holders": ["messaging/c/m"]},
+        ),
         # Server-only: API keys (their hashes never reach a client; admins use the callables).
         "api-key": (
             f"tenants/{home}/apiKeys/{unique_id('key')}",

@@ -31,6 +31,7 @@ class Settings:
     tasks_emulator_host: str | None
     static_dir: Path
     cursor_secret_value: str | None = None
+    files_bucket: str = ""
 
     @property
     def uses_emulators(self) -> bool:
@@ -89,4 +90,5 @@ def get_settings() -> Settings:
         tasks_emulator_host=env("CLOUD_TASKS_EMULATOR_HOST"),
         static_dir=_static_dir(),
         cursor_secret_value=env("FOUNDATION_CURSOR_SECRET"),
+        files_bucket=env("FOUNDATION_FILES_BUCKET") or f"{_project_id()}.appspot.com",
     )

@@ -93,3 +93,38 @@ def test_a_js_sdk_customer_journey_invited_people_join_by_proof_and_outsiders_fa
         "customer_invite_user": "functions/unauthenticated",
         "directRead": "permission-denied",
     }
+
+
+def test_a_js_sdk_frontend_uploads_watches_its_receipt_turn_ready_and_downloads_the_bytes():
+    from tests.support.callables import call
+
+    tenant_id = unique_id("tenant")
+    member = create_user(tenant_id=tenant_id, roles=["member"])
+    colleague = create_user(tenant_id=tenant_id, roles=["member"])
+    outsider = create_user(tenant_id=unique_id("tenant"), roles=["member"])
+    upload = {
+        "fileName": "a.png",
+        "contentType": "image/png",
+        "size": 10,
+        "groupingId": "attachments",
+    }
+    colleague_file = call("files_create_upload", upload, colleague)["fileId"]
+    foreign = call("files_create_upload", upload, outsider)["receipt"]
+
+    result = run_script(
+        "files_journey.mjs", member.email, PASSWORD, colleague_file, foreign["id"], foreign["token"]
+    )
+
+    assert (result["initialStatus"], result["putStatus"], result["listenedStatus"]) == (
+        "pending",
+        200,
+        "ready",
+    )
+    assert result["sameBytes"] is True
+    assert result["foreignError"] == "not-found"
+    assert result["refused"] == {
+        "disallowedType": "functions/invalid-argument",
+        "colleagueReceipt": "permission-denied",
+        "writeOwnReceipt": "permission-denied",
+        "readUsage": "permission-denied",
+    }

@@ -1,0 +1,1 @@
+"""The files service: upload receipts, storage notifications, signed download URLs."""

@@ -1,0 +1,185 @@
+"""Documents, declarations, requests and answers of the files service."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from shared.models import Document, Model, RequestModel
+
+_BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+class FileStatus(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    REJECTED = "rejected"
+    DELETED = "deleted"
+
+
+# -- static/files.yaml -------------------------------------------------------------------------
+class Grouping(Model):
+    description: str = ""
+    public: bool = False
+    max_bytes: int = Field(gt=0)
+    content_types: list[str] = Field(min_length=1)
+
+
+class Quota(Model):
+    bytes: int = Field(gt=0)
+    files: int = Field(gt=0)
+
+
+class FilesConfig(Model):
+    """``static/files.yaml``."""
+
+    quota: Quota
+    upload_url_seconds: int = Field(default=900, gt=0)
+    download_url_seconds: int = Field(default=3600, gt=0)
+    download_url_reuse_seconds: int = Field(default=600, ge=0)
+    pending_minutes: int = Field(default=60, gt=0)
+    delete_unreferenced_after_seconds: int = Field(default=3600, ge=0)
+    groupings: dict[str, Grouping]
+
+
+# -- documents ---------------------------------------------------------------------------------
+class FileReceipt(Document):
+    """``tenants/{tenantId}/files/{fileId}``: read by its uploader and the tenant's admins."""
+
+    tenant_id: str
+    owner_id: str = Field(description="The uid of the uploader.")
+    grouping_id: str
+    name: str
+    content_type: str
+    declared_size: int
+    public: bool = False
+    status: FileStatus = FileStatus.PENDING
+    token: str = Field(description="The secret that grants a download URL; never shown to others.")
+    object_path: str
+    size: int | None = Field(default=None, description="The stored object's real size.")
+    md5_hash: str | None = None
+    crc32c: str | None = None
+    stored_content_type: str | None = None
+    generation: str | None = Field(default=None, description="The object generation accepted.")
+    reason: str | None = Field(default=None, description="Why it was rejected.")
+    ready_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    def public_view(self, *, with_token: bool = False) -> ReceiptView:
+        """What a caller sees; the token only for the uploader's own answer."""
+        return ReceiptView(
+            id=self.id,
+            status=self.status,
+            grouping_id=self.grouping_id,
+            name=self.name,
+            content_type=self.content_type,
+            declared_size=self.declared_size,
+            size=self.size,
+            public=self.public,
+            owner_id=self.owner_id,
+            reason=self.reason,
+            token=self.token if with_token else None,
+        )
+
+
+class TenantUsage(Document):
+    """``tenants/{tenantId}/fileUsage/totals``: exact totals, changed only in transactions.
+    Pending receipts count with their declared size; ready ones with their real size."""
+
+    bytes: int = 0
+    files: int = 0
+
+
+class CachedUrl(Document):
+    """``tenants/{tenantId}/fileUrls/{fileId}``: a signed download URL until near expiry
+    (server-only: no rule opens it)."""
+
+    url: str
+    expires_at: datetime
+    token: str = Field(description="The receipt token it was signed for (a new token: re-sign).")
+
+
+class FileReferences(Document):
+    """``tenants/{tenantId}/fileRefs/{fileId}`` (server-only): who refers to a file. When the
+    last holder lets go, deletion is scheduled (``deletionTaskId``) after a delay."""
+
+    holders: list[str] = Field(default_factory=list)
+    deletion_task_id: str | None = None
+    deletion_due_at: datetime | None = None
+
+
+class DeleteUnreferenced(Model):
+    """Payload of the ``filesDeleteUnreferenced`` task."""
+
+    tenant_id: str
+    file_id: str
+
+
+# -- requests ----------------------------------------------------------------------------------
+class CreateUpload(RequestModel):
+    file_name: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=3, max_length=127)
+    size: int = Field(gt=0, description="Declared size in bytes; the bucket enforces it.")
+    grouping_id: str = Field(min_length=1, max_length=64)
+    public: bool | None = Field(default=None, description="Defaults to the grouping's setting.")
+    tenant_id: str | None = None
+
+    @field_validator("file_name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if _BAD_NAME.search(value) or value in {".", ".."}:
+            raise ValueError("must not contain path separators or control characters")
+        return value
+
+    @field_validator("content_type")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+class ReceiptRef(RequestModel):
+    id: str = Field(min_length=1, max_length=128)
+    token: str = Field(min_length=1, max_length=128)
+
+
+class DownloadRequest(RequestModel):
+    receipts: list[ReceiptRef] = Field(min_length=1, max_length=100)
+    tenant_id: str | None = None
+
+
+# -- answers -----------------------------------------------------------------------------------
+class ReceiptView(Model):
+    id: str
+    status: FileStatus
+    grouping_id: str
+    name: str
+    content_type: str
+    declared_size: int
+    size: int | None = None
+    public: bool
+    owner_id: str
+    reason: str | None = None
+    token: str | None = None
+
+
+class UploadAnswer(Model):
+    file_id: str
+    upload_url: str
+    upload_method: str = "PUT"
+    upload_headers: dict[str, str]
+    expires_at: datetime
+    receipt: ReceiptView
+
+
+class DownloadError(Model):
+    code: str
+    message: str
+
+
+class DownloadAnswer(Model):
+    urls: dict[str, str]
+    errors: dict[str, DownloadError]
+    signed: int = Field(default=0, description="URLs signed by this call (0: all from cache).")

@@ -1,0 +1,91 @@
+"""Where the files service's documents live (paths from shared.paths only). Private to the
+service: other services use :mod:`files.public`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from files.models.receipts import CachedUrl, FileReceipt, FileReferences, TenantUsage
+from shared import paths
+from shared.repository import CollectionRepository, utcnow
+
+FILES = "files"
+USAGE = "fileUsage"
+USAGE_DOC = "totals"
+URLS = "fileUrls"
+REFS = "fileRefs"
+
+
+def receipts(tenant_id: str) -> CollectionRepository[FileReceipt]:
+    """``tenants/{tenantId}/files``."""
+    return CollectionRepository(FileReceipt, paths.tenant_collection(tenant_id, FILES))
+
+
+def usage(tenant_id: str) -> CollectionRepository[TenantUsage]:
+    """``tenants/{tenantId}/fileUsage`` (one document, ``totals``)."""
+    return CollectionRepository(TenantUsage, paths.tenant_collection(tenant_id, USAGE))
+
+
+def url_cache(tenant_id: str) -> CollectionRepository[CachedUrl]:
+    """``tenants/{tenantId}/fileUrls``."""
+    return CollectionRepository(CachedUrl, paths.tenant_collection(tenant_id, URLS))
+
+
+def references(tenant_id: str) -> CollectionRepository[FileReferences]:
+    """``tenants/{tenantId}/fileRefs``."""
+    return CollectionRepository(FileReferences, paths.tenant_collection(tenant_id, REFS))
+
+
+def change_holders(writer: Any, tenant_id: str, file_id: str, holder: str, *, add: bool) -> None:
+    """Add or remove one holder without reading the document (array union/remove)."""
+    from google.cloud.firestore import ArrayRemove, ArrayUnion
+
+    change = ArrayUnion([holder]) if add else ArrayRemove([holder])
+    data: dict[str, Any] = {"holders": change, "updatedAt": utcnow()}
+    if add:
+        data.update(deletionTaskId=None, deletionDueAt=None)
+    writer.set(references(tenant_id).ref(file_id), data, merge=True)
+
+
+def stale_pending(cutoff: datetime, *, page_size: int = 200) -> Iterator[tuple[str, str]]:
+    """``(tenantId, fileId)`` of every receipt still pending since before ``cutoff``, across
+    tenants (a collection-group query, indexed in firestore.indexes.json)."""
+    from google.cloud.firestore import FieldFilter
+
+    from shared.clients import firestore_client
+
+    query = (
+        firestore_client()
+        .collection_group(FILES)
+        .where(filter=FieldFilter("status", "==", "pending"))
+        .where(filter=FieldFilter("createdAt", "<=", cutoff))
+        .order_by("createdAt")
+        .limit(page_size)
+    )
+    last = None
+    while True:
+        page = list((query.start_after(last) if last is not None else query).stream())
+        for snapshot in page:
+            tenant_id = snapshot.get("tenantId")
+            if isinstance(tenant_id, str):
+                yield tenant_id, snapshot.id
+        if len(page) < page_size:
+            return
+        last = page[-1]
+
+
+def add_usage(writer: Any, tenant_id: str, *, bytes_delta: int, files_delta: int) -> None:
+    """Move the tenant's totals by exact deltas (increments: no read, no contention)."""
+    from google.cloud.firestore import Increment
+
+    writer.set(
+        usage(tenant_id).ref(USAGE_DOC),
+        {
+            "bytes": Increment(bytes_delta),
+            "files": Increment(files_delta),
+            "updatedAt": utcnow(),
+        },
+        merge=True,
+    )

@@ -1,0 +1,118 @@
+"""Creating an upload: validate against the grouping, reserve quota, write the receipt.
+
+The upload URL is signed *before* the transaction commits, so a failure to sign writes
+nothing; the transaction's work is :func:`reserve`, one small function that reads the tenant's
+totals, checks the quota and stages the receipt and the new totals.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from files import objects
+from files import repositories as repos
+from files.models.receipts import CreateUpload, FileReceipt, FilesConfig, Quota, UploadAnswer
+from shared.errors import InvalidArgument, ResourceExhausted
+from shared.static_config import load_static
+from shared.transactions import run_transaction
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Transaction
+
+PRIVATE_PREFIX = "content"
+PUBLIC_PREFIX = "assets"
+
+
+def config() -> FilesConfig:
+    """``static/files.yaml``, read once per process."""
+    return load_static("files.yaml", FilesConfig)
+
+
+def _refuse(field: str, message: str) -> InvalidArgument:
+    return InvalidArgument(
+        f"Invalid request: {field}", fields=[{"field": field, "message": message}]
+    )
+
+
+def object_path(
+    receipt_tenant: str, grouping_id: str, file_id: str, token: str, name: str, *, public: bool
+) -> str:
+    """``content/{tenantId}/{groupingId}/{fileId}/{token}/{name}`` (``assets/...`` if public)."""
+    prefix = PUBLIC_PREFIX if public else PRIVATE_PREFIX
+    return f"{prefix}/{receipt_tenant}/{grouping_id}/{file_id}/{token}/{name}"
+
+
+def upload_headers(receipt: FileReceipt) -> dict[str, str]:
+    """The headers the client must send with its PUT; all are bound into the signature.
+
+    ``x-goog-content-length-range`` makes Cloud Storage refuse a body larger than declared,
+    ``x-goog-if-generation-match: 0`` refuses a second upload over an existing object.
+    """
+    return {
+        "Content-Type": receipt.content_type,
+        "x-goog-content-length-range": f"0,{receipt.declared_size}",
+        "x-goog-if-generation-match": "0",
+    }
+
+
+def check_request(req: CreateUpload, cfg: FilesConfig) -> bool:
+    """Refuse what the grouping does not allow (naming the field); the upload's visibility."""
+    grouping = cfg.groupings.get(req.grouping_id)
+    if grouping is None:
+        raise _refuse("groupingId", "unknown grouping")
+    if req.content_type not in grouping.content_types:
+        raise _refuse("contentType", f"not allowed in {req.grouping_id}")
+    if req.size > grouping.max_bytes:
+        raise _refuse("size", f"over the limit of {grouping.max_bytes} bytes")
+    return grouping.public if req.public is None else req.public
+
+
+def reserve(txn: Transaction, receipt: FileReceipt, quota: Quota) -> None:
+    """Check the tenant's totals against the quota and stage the receipt and the new totals."""
+    usage = repos.usage(receipt.tenant_id).get(repos.USAGE_DOC, transaction=txn)
+    used_bytes, used_files = (usage.bytes, usage.files) if usage else (0, 0)
+    if used_bytes + receipt.declared_size > quota.bytes or used_files + 1 > quota.files:
+        raise ResourceExhausted(
+            "The tenant's storage quota is exhausted",
+            type="files/quota-exceeded",
+            usedBytes=used_bytes,
+            quotaBytes=quota.bytes,
+        )
+    repos.receipts(receipt.tenant_id).create(receipt, writer=txn)
+    repos.add_usage(txn, receipt.tenant_id, bytes_delta=receipt.declared_size, files_delta=1)
+
+
+def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
+    cfg = config()
+    public = check_request(req, cfg)
+    repo = repos.receipts(tenant_id)
+    file_id = repo.new_id()
+    token = secrets.token_urlsafe(24)
+    receipt = FileReceipt(
+        id=file_id,
+        tenant_id=tenant_id,
+        owner_id=uid,
+        grouping_id=req.grouping_id,
+        name=req.file_name,
+        content_type=req.content_type,
+        declared_size=req.size,
+        public=public,
+        token=token,
+        object_path=object_path(
+            tenant_id, req.grouping_id, file_id, token, req.file_name, public=public
+        ),
+    )
+    headers = upload_headers(receipt)
+    lifetime = timedelta(seconds=cfg.upload_url_seconds)
+    signed_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
+    url = objects.upload_url(receipt.object_path, receipt.content_type, signed_headers, lifetime)
+    run_transaction(lambda txn: reserve(txn, receipt, cfg.quota))
+    return UploadAnswer(
+        file_id=file_id,
+        upload_url=url,
+        upload_headers=headers,
+        expires_at=datetime.now(UTC) + lifetime,
+        receipt=receipt.public_view(with_token=True),
+    )

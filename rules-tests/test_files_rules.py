@@ -1,0 +1,50 @@
+"""The files service: ``tenants/{tenantId}/files/{fileId}`` (receipts) is read by its uploader
+(inside the tenant, with a role), the tenant's admins and platform admins; the quota totals
+(``fileUsage``), the cached signed URLs (``fileUrls``) and the references (``fileRefs``) are read
+by no client; nothing is
+written by any client."""
+
+from __future__ import annotations
+
+import pytest
+from rules_client import Op
+from rules_tables import ALLOW, CASE, DENY, access_table, check_access, everyone_denied
+from rules_world import World
+
+# The seeded receipt is the owner's. The owner may get it; an unfiltered list could return other
+# users' receipts, so it is refused ("owner-elsewhere": the owner's uid, another tenant's token).
+RECEIPT = access_table(
+    "file-receipt",
+    {
+        #                          get    list   create update delete
+        "signed-out":             (DENY,  DENY,  DENY,  DENY,  DENY),
+        "stranger":               (DENY,  DENY,  DENY,  DENY,  DENY),
+        "roleless":               (DENY,  DENY,  DENY,  DENY,  DENY),
+        "roles-not-a-list":       (DENY,  DENY,  DENY,  DENY,  DENY),
+        "member":                 (DENY,  DENY,  DENY,  DENY,  DENY),
+        "owner":                  (ALLOW, DENY,  DENY,  DENY,  DENY),
+        "owner-elsewhere":        (DENY,  DENY,  DENY,  DENY,  DENY),
+        "manager":                (DENY,  DENY,  DENY,  DENY,  DENY),
+        "tenant-admin":           (ALLOW, ALLOW, DENY,  DENY,  DENY),
+        "platform-admin":         (ALLOW, ALLOW, DENY,  DENY,  DENY),
+        "platform-role":          (ALLOW, ALLOW, DENY,  DENY,  DENY),
+        "platform-admin-string":  (DENY,  DENY,  DENY,  DENY,  DENY),
+    },
+)  # fmt: skip
+SERVER_ONLY = (
+    everyone_denied("file-usage") + everyone_denied("file-url-cache") + everyone_denied("file-refs")
+)
+
+
+@pytest.mark.parametrize(CASE, RECEIPT)
+def test_a_receipt_is_read_by_its_uploader_and_admins_and_written_by_no_client(
+    world: World, target: str, person: str, op: Op, allowed: bool
+) -> None:
+    check_access(world, target, person, op, allowed)
+
+
+@pytest.mark.parametrize(CASE, SERVER_ONLY)
+def test_quota_totals_cached_urls_and_references_are_closed_to_every_client(
+    world: World, target: str, person: str, op: Op, allowed: bool
+) -> None:
+    check_access(world, target, person, op, allowed)
