@@ -36,8 +36,8 @@ def test_a_user_manager_cannot_deactivate_edit_or_regrant_a_tenant_admin(staff):
     admin = staff.admin.uid
     attempts = [
         ("user_deactivate", {"userId": admin}),
-        ("user_admin_update", {"userId": admin, "changes": {"type": "consumer"}}),
-        ("user_admin_update", {"userId": admin, "changes": {"displayName": "Mallory"}}),
+        ("user_admin_update", {"userId": admin, "type": "consumer"}),
+        ("user_admin_update", {"userId": admin, "displayName": "Mallory"}),
         ("user_grant_roles", {"userId": admin, "roles": ["member"]}),
     ]
     for name, payload in attempts:

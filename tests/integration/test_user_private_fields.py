@@ -44,7 +44,7 @@ def people(tenant):
 
 
 def test_a_consumers_private_fields_are_kept_out_of_the_document_admins_read(people):
-    answer = call("user_update_profile", {"changes": PRIVATE}, people.consumer)["profile"]
+    answer = call("user_update_profile", PRIVATE, people.consumer)["profile"]
 
     assert {key: answer[key] for key in PRIVATE} == PRIVATE
     stored = profile_document(people.id, people.consumer.uid)
@@ -64,18 +64,18 @@ def test_a_consumers_private_fields_are_kept_out_of_the_document_admins_read(peo
 
 
 def test_clearing_the_last_private_field_removes_the_private_document(people):
-    call("user_update_profile", {"changes": {"phone": "+49 1"}}, people.consumer)
+    call("user_update_profile", {"phone": "+49 1"}, people.consumer)
 
-    call("user_update_profile", {"changes": {"phone": None}}, people.consumer)
+    call("user_update_profile", {"phone": None}, people.consumer)
 
     assert private_document(people.id, people.consumer.uid) is None
     assert "phone" not in call("user_get_profile", {}, people.consumer)["profile"]
 
 
 def test_a_change_of_type_moves_the_fields_between_the_documents(people):
-    call("user_update_profile", {"changes": PRIVATE}, people.consumer)
+    call("user_update_profile", PRIVATE, people.consumer)
 
-    change = {"userId": people.consumer.uid, "changes": {"type": "business"}}
+    change = {"userId": people.consumer.uid, "type": "business"}
     call("user_admin_update", change, people.admin)
 
     # business: admins read phone and pronouns (profile document), not address or about
@@ -85,7 +85,7 @@ def test_a_change_of_type_moves_the_fields_between_the_documents(people):
     assert private is not None
     assert (private["about"], private["phone"]) == ("Hi", None)
 
-    change = {"userId": people.consumer.uid, "changes": {"type": "consumer"}}
+    change = {"userId": people.consumer.uid, "type": "consumer"}
     call("user_admin_update", change, people.admin)
 
     assert profile_document(people.id, people.consumer.uid).get("phone") is None
@@ -97,7 +97,7 @@ def test_a_change_of_type_moves_the_fields_between_the_documents(people):
 
 
 def test_deidentification_removes_the_private_document_in_the_same_transaction(people):
-    call("user_update_profile", {"changes": PRIVATE}, people.consumer)
+    call("user_update_profile", PRIVATE, people.consumer)
     past = datetime.now(UTC) - timedelta(days=1)
     repos.profiles(people.id).update(people.consumer.uid, {"disabled": True, "deidentify_at": past})
 
