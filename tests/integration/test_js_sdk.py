@@ -102,6 +102,8 @@ def test_a_js_sdk_frontend_uploads_watches_its_receipt_turn_ready_and_downloads_
     member = create_user(tenant_id=tenant_id, roles=["member"])
     colleague = create_user(tenant_id=tenant_id, roles=["member"])
     outsider = create_user(tenant_id=unique_id("tenant"), roles=["member"])
+    for person in (member, colleague, outsider):  # as sign-up leaves them: the rules read it
+        seed_user_profile(str(person.claims["tenantId"]), person)
     upload = {
         "fileName": "a.png",
         "contentType": "image/png",

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from shared.models import Document, Model, RequestModel
+from shared.types import Id
 
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
@@ -123,9 +124,9 @@ class CreateUpload(RequestModel):
     file_name: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=3, max_length=127)
     size: int = Field(gt=0, description="Declared size in bytes; the bucket enforces it.")
-    grouping_id: str = Field(min_length=1, max_length=64)
+    grouping_id: Id = Field(max_length=64)
     public: bool | None = Field(default=None, description="Defaults to the grouping's setting.")
-    tenant_id: str | None = None
+    tenant_id: Id | None = None
 
     @field_validator("file_name")
     @classmethod
@@ -141,13 +142,13 @@ class CreateUpload(RequestModel):
 
 
 class ReceiptRef(RequestModel):
-    id: str = Field(min_length=1, max_length=128)
-    token: str = Field(min_length=1, max_length=128)
+    id: Id
+    token: str = Field(min_length=1, max_length=128, description="The receipt's secret token.")
 
 
 class DownloadRequest(RequestModel):
     receipts: list[ReceiptRef] = Field(min_length=1, max_length=100)
-    tenant_id: str | None = None
+    tenant_id: Id | None = None
 
 
 # -- answers -----------------------------------------------------------------------------------
