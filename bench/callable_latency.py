@@ -40,6 +40,7 @@ from example import repositories as repos  # noqa: E402
 from example.models.projects import Project  # noqa: E402
 from tests.support.callables import CallableError, call  # noqa: E402
 from tests.support.emulators import require_stack  # noqa: E402
+from tests.support.user_profiles import seed_user_profile  # noqa: E402
 from tests.support.users import SignedInUser, create_user, unique_id  # noqa: E402
 
 FUNCTION = "example_create_project"
@@ -108,6 +109,7 @@ def main() -> None:
 
     tenant_id = unique_id("bench")
     manager = create_user(tenant_id=tenant_id, roles=["project-manager"])
+    seed_user_profile(tenant_id, manager)  # as sign-up leaves it: every call reads its state
     projects = repos.projects(tenant_id)
     session = requests.Session()
 
