@@ -38,6 +38,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 from bench.verdict import verdict  # noqa: E402
 from example import repositories as repos  # noqa: E402
 from example.models.projects import Project  # noqa: E402
+from shared.clients import firestore_client  # noqa: E402
+from shared.document_reads import get_document  # noqa: E402
 from tests.support.callables import CallableError, call  # noqa: E402
 from tests.support.emulators import require_stack  # noqa: E402
 from tests.support.user_profiles import seed_user_profile  # noqa: E402
@@ -126,6 +128,12 @@ def main() -> None:
             call(FUNCTION, {}, manager)
             raise AssertionError("an empty project was accepted")
 
+    profile = firestore_client().document(f"tenants/{tenant_id}/users/{manager.uid}")
+
+    def caller_read() -> None:
+        """The read every signed-in call makes (``shared.caller_status``), made from here."""
+        get_document(profile, field_paths=["disabled"])
+
     def direct_write() -> None:
         projects.create(
             Project(id=projects.new_id(), tenant_id=tenant_id, name="Bench", owner_id=manager.uid)
@@ -141,17 +149,27 @@ def main() -> None:
     emulator = report("through the Functions emulator", timed(emulator_create, args.calls))
     refused = report("  the same, refused before writing", timed(emulator_refused, args.calls))
     floor = report("direct write (the floor)", timed(direct_write, args.calls))
+    read = report("the caller-state read, from here", timed(caller_read, args.calls))
 
     as_deployed = deployed / floor
     emulated = emulator / (refused + floor)
     print(f"  as deployed / direct write       : {as_deployed:.2f}x")
     print(f"  emulator / (refused + direct)    : {emulated:.2f}x")
     print(f"  emulator / direct write          : {emulator / floor:.2f}x (the Node hop included)")
+    secure = deployed / (read + floor)
+    print(f"  as deployed / (read + write)     : {secure:.2f}x (what a call that must check")
+    print("                                     its caller at once cannot go below)")
     verdict(
         "callable as deployed vs a direct write",
         f"{as_deployed:.2f}x",
         "<= 2.00x",
         as_deployed <= 2.0,
+    )
+    verdict(
+        "callable as deployed vs the caller-state read plus a direct write",
+        f"{secure:.2f}x",
+        "<= 1.50x",
+        secure <= 1.5,
     )
     verdict(
         "callable through the emulator vs its hop plus a direct write",

@@ -31,9 +31,10 @@ def require_active(ctx: AuthContext, id_token: str, *, check_revoked: bool = Fal
     account is deactivated; with ``check_revoked``, also one whose sessions were revoked."""
     if ctx.tenant_id:
         from shared.clients import firestore_client
+        from shared.document_reads import get_document
 
         path = paths.tenant_collection(ctx.tenant_id, PROFILES).document(ctx.uid)
-        snapshot = firestore_client().document(str(path)).get(field_paths=["disabled"])
+        snapshot = get_document(firestore_client().document(str(path)), field_paths=["disabled"])
         if snapshot.exists:
             if (snapshot.to_dict() or {}).get("disabled") is True:
                 raise Unauthenticated("The account is disabled", type="auth/disabled")

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from shared import cursors, logs
 from shared.clients import firestore_client
+from shared.document_reads import get_document
 from shared.errors import AlreadyExists, FailedPrecondition, NotFound
 from shared.models import Document, to_firestore_value
 from shared.paths import CollectionPath, DocumentPath, check_id
@@ -142,6 +143,8 @@ class CollectionRepository(Generic[T]):
     # -- reads ------------------------------------------------------------------------------
     def get(self, doc_id: str, *, transaction: Transaction | None = None) -> T | None:
         """The document, or None when it does not exist."""
+        if transaction is None:  # one unary read (shared.document_reads)
+            return self._load(get_document(self.ref(doc_id)))
         return self._load(self.ref(doc_id).get(transaction=transaction))
 
     def require(self, doc_id: str, *, transaction: Transaction | None = None) -> T:

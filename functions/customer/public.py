@@ -10,8 +10,10 @@ upkeep in other services walks the tenants.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from customer.joining import Joined
+if TYPE_CHECKING:  # the rules' module is heavy: only the auth service's blocking function runs it
+    from customer.joining import Joined
 
 
 def place_verified_email(uid: str, email: str, display_name: str | None) -> Joined | None:
@@ -59,7 +61,6 @@ def tenant_ids() -> Iterator[str]:
 
 
 __all__ = [
-    "Joined",
     "deidentify_after_days",
     "place_verified_email",
     "require_tenant_products",

@@ -126,7 +126,15 @@ def _actor_allows(job: SweepJob) -> Callable[[UserProfile], bool]:
         roles=tuple(job.params["actorRoles"]),
         platform_admin=bool(job.params.get("actorPlatformAdmin")),
     )
-    return lambda user: may_act_on(actor, user.roles)
+    verdicts: dict[frozenset[str], bool] = {}  # a page holds a handful of distinct role sets
+
+    def allows(user: UserProfile) -> bool:
+        roles = frozenset(user.roles)
+        if roles not in verdicts:
+            verdicts[roles] = may_act_on(actor, roles)
+        return verdicts[roles]
+
+    return allows
 
 
 def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
