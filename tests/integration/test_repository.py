@@ -9,6 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from shared import paths
+from shared.clients import firestore_client
+from shared.document_reads import get_document
 from shared.errors import AlreadyExists, NotFound
 from shared.models import Document
 from shared.repository import CollectionRepository, Order, SubcollectionRepository, where
@@ -221,3 +223,29 @@ def test_a_collection_group_pages_with_cursors():
         cursor = page.next_cursor
 
     assert len(seen) == 3 and len(set(seen)) == 3
+
+
+def test_a_unary_read_gives_the_snapshot_the_client_library_gives():
+    ref = firestore_client().document(f"tenants/{unique_id('t')}/widgets/w1")
+    stored = {
+        "name": "Wheel",
+        "at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "nested": {"list": [1, "two", None], "flag": True},
+        "ref": ref,
+    }
+    ref.set(stored)
+
+    unary, library = get_document(ref), ref.get()
+
+    assert unary.exists and unary.to_dict() == library.to_dict()
+    assert unary.update_time == library.update_time
+    assert unary.create_time == library.create_time
+    assert get_document(ref, field_paths=["nested.flag"]).to_dict() == {"nested": {"flag": True}}
+
+
+def test_a_unary_read_of_a_missing_document_is_a_snapshot_that_does_not_exist():
+    ref = firestore_client().document(f"tenants/{unique_id('t')}/widgets/none")
+
+    snapshot = get_document(ref)
+
+    assert not snapshot.exists and snapshot.to_dict() is None
