@@ -1,25 +1,22 @@
 """Creating an upload: validate against the grouping, reserve quota, write the receipt.
 
 The upload URL is signed *before* the transaction commits, so a failure to sign writes
-nothing; the transaction's work is :func:`reserve`, one small function that reads the tenant's
-totals, checks the quota and stages the receipt and the new totals.
+nothing; the unit of work is :func:`files.receipts.reserve`, which reads the tenant's totals,
+checks the quota and stages the receipt and the new totals.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from files import objects
 from files import repositories as repos
-from files.models.receipts import CreateUpload, FileReceipt, FilesConfig, Quota, UploadAnswer
-from shared.errors import InvalidArgument, ResourceExhausted
+from files.models.receipts import CreateUpload, FileReceipt, FilesConfig, UploadAnswer
+from files.receipts import reserve
+from shared.errors import InvalidArgument
 from shared.static_config import load_static
-from shared.transactions import run_transaction
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
+from shared.unit_of_work import in_transaction
 
 PRIVATE_PREFIX = "content"
 PUBLIC_PREFIX = "assets"
@@ -69,21 +66,6 @@ def check_request(req: CreateUpload, cfg: FilesConfig) -> bool:
     return grouping.public if req.public is None else req.public
 
 
-def reserve(txn: Transaction, receipt: FileReceipt, quota: Quota) -> None:
-    """Check the tenant's totals against the quota and stage the receipt and the new totals."""
-    usage = repos.usage(receipt.tenant_id).get(repos.USAGE_DOC, transaction=txn)
-    used_bytes, used_files = (usage.bytes, usage.files) if usage else (0, 0)
-    if used_bytes + receipt.declared_size > quota.bytes or used_files + 1 > quota.files:
-        raise ResourceExhausted(
-            "The tenant's storage quota is exhausted",
-            type="files/quota-exceeded",
-            usedBytes=used_bytes,
-            quotaBytes=quota.bytes,
-        )
-    repos.receipts(receipt.tenant_id).create(receipt, writer=txn)
-    repos.add_usage(txn, receipt.tenant_id, bytes_delta=receipt.declared_size, files_delta=1)
-
-
 def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
     cfg = config()
     public = check_request(req, cfg)
@@ -108,7 +90,7 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
     lifetime = timedelta(seconds=cfg.upload_url_seconds)
     signed_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
     url = objects.upload_url(receipt.object_path, receipt.content_type, signed_headers, lifetime)
-    run_transaction(lambda txn: reserve(txn, receipt, cfg.quota))
+    in_transaction(lambda uow: reserve(uow, receipt, cfg.quota))
     return UploadAnswer(
         file_id=file_id,
         upload_url=url,

@@ -16,6 +16,7 @@ _BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 class FileStatus(StrEnum):
     PENDING = "pending"
+    SCANNING = "scanning"
     READY = "ready"
     REJECTED = "rejected"
     DELETED = "deleted"
@@ -92,6 +93,12 @@ class TenantUsage(Document):
 
     bytes: int = 0
     files: int = 0
+    quota_bytes: int | None = Field(
+        default=None, description="The tenant's own byte quota (None: static/files.yaml's)."
+    )
+    quota_files: int | None = Field(
+        default=None, description="The tenant's own file-count quota (None: the default)."
+    )
 
 
 class CachedUrl(Document):
@@ -141,6 +148,14 @@ class CreateUpload(RequestModel):
         return value.lower()
 
 
+class SetTenantQuota(RequestModel):
+    """A platform admin's override of one tenant's storage quota (None: the default)."""
+
+    tenant_id: Id = Field(description="The tenant whose quota changes.")
+    bytes: int | None = Field(default=None, gt=0, le=2**53, description="Bytes (None: default).")
+    files: int | None = Field(default=None, gt=0, le=2**31, description="Files (None: default).")
+
+
 class ReceiptRef(RequestModel):
     id: Id
     token: str = Field(min_length=1, max_length=128, description="The receipt's secret token.")
@@ -173,6 +188,17 @@ class UploadAnswer(Model):
     upload_headers: dict[str, str]
     expires_at: datetime
     receipt: ReceiptView
+
+
+class QuotaAnswer(Model):
+    """A tenant's quota in force and what it uses."""
+
+    tenant_id: str
+    quota_bytes: int
+    quota_files: int
+    used_bytes: int
+    used_files: int
+    overridden: bool
 
 
 class DownloadError(Model):

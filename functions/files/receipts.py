@@ -1,0 +1,187 @@
+"""The receipt's life, as commands on a unit of work (no storage, no Firestore types).
+
+A receipt moves ``pending`` -> ``ready`` | ``rejected`` (its object landed: matching or not),
+``pending`` -> ``rejected`` (never landed in time), ``pending``/``ready`` -> ``deleted`` (its
+object went, or nobody refers to it). A ``ready`` receipt whose object was replaced by a newer
+generation is checked again (Cloud Storage refuses the replacement through the signed
+``x-goog-if-generation-match: 0``; the GCS emulator does not). ``rejected`` and ``deleted``
+are final. Every command changes a receipt only along these arrows, in the same unit as the
+tenant's totals (:mod:`files.usage`), so a repeated notification or task finds nothing to do.
+
+The entry points run these with ``shared.unit_of_work.in_transaction`` after the storage I/O
+they need; ``tests/unit/test_files_commands.py`` proves the rules on the in-memory unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from files import repositories as repos
+from files.content import StoredObject
+from files.models.receipts import FileReceipt, FileStatus, Quota
+from files.usage import Totals
+from shared import events
+from shared.unit_of_work import UnitOfWork
+
+UPLOADED = "files.uploaded"
+REJECTED = "files.rejected"
+DELETED = "files.deleted"
+
+LIVE = (FileStatus.PENDING, FileStatus.SCANNING, FileStatus.READY)
+"""Receipts that still count in the totals and may still be referenced."""
+
+
+@dataclass(frozen=True)
+class ObjectKey:
+    """The receipt an object path names (``{prefix}/{tenantId}/{groupingId}/{fileId}/...``)."""
+
+    tenant_id: str
+    file_id: str
+
+
+def reserve(uow: UnitOfWork, receipt: FileReceipt, default_quota: Quota) -> FileReceipt:
+    """Create the pending receipt if the tenant's quota has room for its declared size."""
+    totals = Totals(uow, receipt.tenant_id)
+    totals.require_room(receipt.declared_size, default_quota)  # the unit's one read
+    created = uow.bind(repos.receipts(receipt.tenant_id)).create(receipt)
+    totals.move(bytes_delta=receipt.declared_size, files_delta=1)
+    return created
+
+
+def settle_finalized(
+    uow: UnitOfWork,
+    key: ObjectKey,
+    stored: StoredObject,
+    reason: str | None,
+    *,
+    hold: bool = False,
+) -> FileReceipt | None:
+    """A body landed: ``ready`` (``scanning`` when ``hold``) or ``rejected`` with ``reason``.
+
+    Only an unsettled receipt changes (see the module docstring); the receipt's event is
+    emitted whenever it is settled for this object, with an id from file and generation, so a
+    redelivery republishes the same event (consumers drop it) and a lost publish is made good.
+    """
+    receipts = uow.bind(repos.receipts(key.tenant_id))
+    receipt = receipts.get(key.file_id)
+    if receipt is None or receipt.object_path != stored.name:
+        return None
+    totals = Totals(uow, key.tenant_id)
+    if _unsettled(receipt, stored):
+        ready = receipt.status is FileStatus.READY
+        counted = (receipt.size or 0) if ready else receipt.declared_size
+        changes: dict[str, Any] = {
+            "size": stored.size,
+            "md5_hash": stored.md5_hash,
+            "crc32c": stored.crc32c,
+            "stored_content_type": stored.content_type,
+            "generation": stored.generation,
+        }
+        if reason is not None:
+            changes.update(status=FileStatus.REJECTED, reason=reason)
+            totals.move(bytes_delta=-counted, files_delta=-1)
+        elif hold:
+            changes.update(status=FileStatus.SCANNING)
+            totals.move(bytes_delta=stored.size - counted, files_delta=0)
+        else:
+            changes.update(status=FileStatus.READY, ready_at=datetime.now(UTC))
+            totals.move(bytes_delta=stored.size - counted, files_delta=0)
+        receipts.update(receipt.id, changes)
+        receipt = receipt.model_copy(update=changes)
+    if receipt.status in (FileStatus.READY, FileStatus.REJECTED):
+        uow.emit(receipt_event(receipt))
+    return receipt
+
+
+def _unsettled(receipt: FileReceipt, stored: StoredObject) -> bool:
+    if receipt.status is FileStatus.PENDING:
+        return True
+    return receipt.status is FileStatus.READY and receipt.generation != stored.generation
+
+
+def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileReceipt | None:
+    """The object went: a live receipt turns ``deleted``, releases its usage and its cached
+    URL; a final one stays as it is (a second delivery changes nothing)."""
+    receipts = uow.bind(repos.receipts(key.tenant_id))
+    receipt = receipts.get(key.file_id)
+    if receipt is None or receipt.object_path != object_name:
+        return None
+    if receipt.status not in LIVE:
+        return receipt
+    totals = Totals(uow, key.tenant_id)
+    totals.release(receipt)
+    changes = {"status": FileStatus.DELETED, "deleted_at": datetime.now(UTC)}
+    receipts.update(receipt.id, changes)
+    uow.bind(repos.url_cache(key.tenant_id)).delete(receipt.id)
+    receipt = receipt.model_copy(update=changes)
+    uow.emit(receipt_event(receipt))
+    return receipt
+
+
+def mark_deleted(uow: UnitOfWork, tenant_id: str, file_id: str) -> FileReceipt | None:
+    """Tombstone an unreferenced receipt and release what it counted; None when it is kept
+    (someone refers to it again) or already gone. Drops its cached URL and references."""
+    refs = uow.bind(repos.references(tenant_id))
+    held = refs.get(file_id)
+    if held is not None and held.holders:
+        return None
+    receipts = uow.bind(repos.receipts(tenant_id))
+    receipt = receipts.get(file_id)
+    totals = Totals(uow, tenant_id) if receipt is not None and receipt.status in LIVE else None
+    uow.bind(repos.url_cache(tenant_id)).delete(file_id)
+    refs.delete(file_id)
+    if receipt is None:
+        return None
+    if totals is not None:
+        totals.release(receipt)
+        changes = {"status": FileStatus.DELETED, "deleted_at": datetime.now(UTC)}
+        receipts.update(file_id, changes)
+        receipt = receipt.model_copy(update=changes)
+    if receipt.status is FileStatus.DELETED:
+        uow.emit(receipt_event(receipt))
+    return receipt
+
+
+def mark_expired(
+    uow: UnitOfWork, tenant_id: str, file_id: str, cutoff: datetime
+) -> FileReceipt | None:
+    """Reject a receipt still pending since before ``cutoff``; None when it moved on."""
+    receipts = uow.bind(repos.receipts(tenant_id))
+    receipt = receipts.get(file_id)
+    if receipt is None or receipt.status is not FileStatus.PENDING:
+        return None
+    if receipt.created_at is None or receipt.created_at > cutoff:
+        return None
+    totals = Totals(uow, tenant_id)
+    totals.release(receipt)
+    changes = {"status": FileStatus.REJECTED, "reason": "upload-expired"}
+    receipts.update(file_id, changes)
+    receipt = receipt.model_copy(update=changes)
+    uow.emit(receipt_event(receipt))
+    return receipt
+
+
+def receipt_event(receipt: FileReceipt) -> events.DomainEvent:
+    """``files.uploaded`` / ``files.rejected`` / ``files.deleted``, with an id from the file,
+    the verb and the generation (the same cause always yields the same id)."""
+    kind = {
+        FileStatus.READY: UPLOADED,
+        FileStatus.REJECTED: REJECTED,
+        FileStatus.DELETED: DELETED,
+    }[receipt.status]
+    return events.new_event(
+        kind,
+        tenant_id=receipt.tenant_id,
+        subject_id=receipt.id,
+        event_id=f"{receipt.id}-{kind.split('.', 1)[1]}-{receipt.generation or 0}",
+        data={
+            "fileId": receipt.id,
+            "ownerId": receipt.owner_id,
+            "groupingId": receipt.grouping_id,
+            "contentType": receipt.content_type,
+            "size": receipt.size,
+            "reason": receipt.reason,
+        },
+    )
