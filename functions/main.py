@@ -85,6 +85,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "files_create_upload",
         "files_get_download_urls",
     ),
+    "files.api.quotas": ("files_set_tenant_quota",),
     "files.triggers": (
         "filesDeleteUnreferenced",
         "files_expire_stale_uploads",
