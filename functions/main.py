@@ -91,6 +91,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "files_expire_stale_uploads",
         "files_on_references_written",
         "files_on_storage_event",
+        "filesSweepTenant",
+        "files_on_sweep_job_written",
+        "files_reconcile_daily",
     ),
     "user.api.profiles": (
         "user_accept_terms",

@@ -66,3 +66,19 @@ def upload_url(
 
 def download_url(object_name: str, expires_in: timedelta) -> str:
     return signing.signed_url(bucket_name(), object_name, method="GET", expires_in=expires_in)
+
+
+def list_names(
+    prefix: str, *, start_at: str | None = None, end_before: str | None = None, limit: int | None
+) -> list[str]:
+    """Object names under ``prefix`` in name order, from ``start_at`` (inclusive) to
+    ``end_before`` (exclusive), at most ``limit``. Reads names only (``fields``)."""
+    blobs = storage_client().list_blobs(
+        bucket_name(),
+        prefix=prefix,
+        start_offset=start_at,
+        end_offset=end_before,
+        max_results=limit,
+        fields="items(name),nextPageToken",
+    )
+    return [str(blob.name) for blob in blobs]
