@@ -82,11 +82,13 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "example_on_task_written",
     ),
     "files.api.receipts": (
+        "files_clone",
         "files_create_upload",
         "files_get_download_urls",
     ),
     "files.api.quotas": ("files_set_tenant_quota",),
     "files.triggers": (
+        "filesDeleteExpired",
         "filesDeleteUnreferenced",
         "files_expire_stale_uploads",
         "files_on_references_written",

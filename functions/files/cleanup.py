@@ -20,10 +20,10 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from files import objects
+from files import objects, thumbnails
 from files import repositories as repos
-from files.models.receipts import DeleteUnreferenced
-from files.receipts import mark_deleted, mark_expired
+from files.models.receipts import DeleteExpired, DeleteUnreferenced, FileReceipt
+from files.receipts import mark_deleted, mark_expired, mark_temporary_expired
 from files.uploads import config
 from shared import tasks
 from shared.unit_of_work import in_transaction
@@ -44,11 +44,13 @@ def schedule_if_unreferenced(
     delay = config().delete_unreferenced_after_seconds
     task_id = "files-delete-" + re.sub(r"[^A-Za-z0-9_-]", "-", trigger_event_id)[:400]
     payload = DeleteUnreferenced(tenant_id=tenant_id, file_id=file_id)
-    tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     due = datetime.now(UTC) + timedelta(seconds=delay)
+    # Recorded before queuing: the task may run at once (the Cloud Tasks emulator ignores
+    # schedule times) and delete this document; a failed enqueue is retried with the trigger.
     repos.references(tenant_id).update(
         file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
     )
+    tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     return task_id
 
 
@@ -57,9 +59,27 @@ def delete_unreferenced(payload: DeleteUnreferenced) -> bool:
     receipt = in_transaction(lambda uow: mark_deleted(uow, payload.tenant_id, payload.file_id))
     if receipt is None:
         return False
-    objects.delete(receipt.object_path)
-    repos.receipts(payload.tenant_id).delete(payload.file_id)
+    remove(receipt)
     return True
+
+
+def delete_expired(payload: DeleteExpired, now: datetime | None = None) -> bool:
+    """Delete a temporary file that is due (referenced or not); idempotent like the above."""
+    moment = now or datetime.now(UTC)
+    receipt = in_transaction(
+        lambda uow: mark_temporary_expired(uow, payload.tenant_id, payload.file_id, moment)
+    )
+    if receipt is None:
+        return False
+    remove(receipt)
+    return True
+
+
+def remove(receipt: FileReceipt) -> None:
+    """After the tombstone commits: the object (and what derives from it), then the receipt."""
+    objects.delete(receipt.object_path)
+    thumbnails.delete(receipt)
+    repos.receipts(receipt.tenant_id).delete(receipt.id)
 
 
 def expire_stale_uploads(now: datetime | None = None) -> int:

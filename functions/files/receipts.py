@@ -42,11 +42,14 @@ class ObjectKey:
 
 
 def reserve(uow: UnitOfWork, receipt: FileReceipt, default_quota: Quota) -> FileReceipt:
-    """Create the pending receipt if the tenant's quota has room for its declared size."""
+    """Create the receipt if the tenant's quota has room for its declared size: a pending
+    upload, or a clone already ready (its copy exists), which announces itself."""
     totals = Totals(uow, receipt.tenant_id)
     totals.require_room(receipt.declared_size, default_quota)  # the unit's one read
     created = uow.bind(repos.receipts(receipt.tenant_id)).create(receipt)
     totals.move(bytes_delta=receipt.declared_size, files_delta=1)
+    if created.status is FileStatus.READY:
+        uow.emit(receipt_event(created))
     return created
 
 
@@ -69,7 +72,7 @@ def settle_finalized(
     if receipt is None or receipt.object_path != stored.name:
         return None
     totals = Totals(uow, key.tenant_id)
-    if _unsettled(receipt, stored):
+    if unsettled(receipt, stored):
         ready = receipt.status is FileStatus.READY
         counted = (receipt.size or 0) if ready else receipt.declared_size
         changes: dict[str, Any] = {
@@ -95,10 +98,36 @@ def settle_finalized(
     return receipt
 
 
-def _unsettled(receipt: FileReceipt, stored: StoredObject) -> bool:
+def unsettled(receipt: FileReceipt, stored: StoredObject) -> bool:
+    """Whether a landed body still has to be judged: a pending receipt, or a ready one whose
+    object is a newer generation."""
     if receipt.status is FileStatus.PENDING:
         return True
     return receipt.status is FileStatus.READY and receipt.generation != stored.generation
+
+
+def settle_scan(
+    uow: UnitOfWork, tenant_id: str, file_id: str, *, clear: bool, reason: str | None = None
+) -> FileReceipt | None:
+    """A held file's scan is done: ``scanning`` -> ``ready`` (clear) or ``rejected`` (usage
+    released; the caller deletes the object). Any other state is answered as it is, so a
+    repeated verdict changes nothing; the settled event is emitted again with the same id."""
+    receipts = uow.bind(repos.receipts(tenant_id))
+    receipt = receipts.get(file_id)
+    if receipt is None:
+        return None
+    if receipt.status is FileStatus.SCANNING:
+        changes: dict[str, Any]
+        if clear:
+            changes = {"status": FileStatus.READY, "ready_at": datetime.now(UTC)}
+        else:
+            changes = {"status": FileStatus.REJECTED, "reason": reason or "scan-rejected"}
+            Totals(uow, tenant_id).release(receipt)
+        receipts.update(file_id, changes)
+        receipt = receipt.model_copy(update=changes)
+    if receipt.status in (FileStatus.READY, FileStatus.REJECTED):
+        uow.emit(receipt_event(receipt))
+    return receipt
 
 
 def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileReceipt | None:
@@ -123,21 +152,37 @@ def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileRec
 def mark_deleted(uow: UnitOfWork, tenant_id: str, file_id: str) -> FileReceipt | None:
     """Tombstone an unreferenced receipt and release what it counted; None when it is kept
     (someone refers to it again) or already gone. Drops its cached URL and references."""
-    refs = uow.bind(repos.references(tenant_id))
-    held = refs.get(file_id)
+    held = uow.bind(repos.references(tenant_id)).get(file_id)
     if held is not None and held.holders:
         return None
-    receipts = uow.bind(repos.receipts(tenant_id))
-    receipt = receipts.get(file_id)
-    totals = Totals(uow, tenant_id) if receipt is not None and receipt.status in LIVE else None
+    return _tombstone(uow, tenant_id, uow.bind(repos.receipts(tenant_id)).get(file_id), file_id)
+
+
+def mark_temporary_expired(
+    uow: UnitOfWork, tenant_id: str, file_id: str, now: datetime
+) -> FileReceipt | None:
+    """Tombstone a temporary file past its expiry, whoever refers to it (that is what
+    temporary means); None for a lasting file or one not yet due."""
+    receipt = uow.bind(repos.receipts(tenant_id)).get(file_id)
+    if receipt is None or receipt.expires_at is None or receipt.expires_at > now:
+        return None
+    return _tombstone(uow, tenant_id, receipt, file_id)
+
+
+def _tombstone(
+    uow: UnitOfWork, tenant_id: str, receipt: FileReceipt | None, file_id: str
+) -> FileReceipt | None:
+    """Turn a live receipt ``deleted`` and release its usage; drop its cached URL and
+    references either way (blind writes, after the unit's reads). A receipt already final is
+    answered as it is, so the caller can finish removing its object and document."""
     uow.bind(repos.url_cache(tenant_id)).delete(file_id)
-    refs.delete(file_id)
+    uow.bind(repos.references(tenant_id)).delete(file_id)
     if receipt is None:
         return None
-    if totals is not None:
-        totals.release(receipt)
+    if receipt.status in LIVE:
+        Totals(uow, tenant_id).release(receipt)
         changes = {"status": FileStatus.DELETED, "deleted_at": datetime.now(UTC)}
-        receipts.update(file_id, changes)
+        uow.bind(repos.receipts(tenant_id)).update(file_id, changes)
         receipt = receipt.model_copy(update=changes)
     if receipt.status is FileStatus.DELETED:
         uow.emit(receipt_event(receipt))

@@ -4,15 +4,16 @@ Two kinds of sweep per tenant (machinery: ``shared.sweeps``; jobs in
 ``tenants/{tenantId}/_filesJobs``, run by ``filesSweepTenant``), started once a day per tenant
 (the job id derives from the day, so a second start that day finds the job):
 
-- ``objects``: the tenant's objects under each prefix, 1,000 names a page (names only), and
-  their receipts in one read; an object whose receipt is missing, names another object, or is
-  rejected or deleted is deleted. Nothing legitimate precedes its receipt (the receipt commits
+- ``objects``: the tenant's objects under each prefix (files and thumbnails), 1,000 names a
+  page (names only), and their receipts in one read; an object no receipt wants (missing,
+  naming another object, rejected or deleted; for a thumbnail: not of the ready generation)
+  is deleted. Nothing legitimate precedes its receipt (the receipt commits
   before the upload URL is handed out), so no grace period is needed.
 - ``receipts``: the tenant's receipts in object-path order, 500 a page; the objects of the
   page's path range come from one listing per prefix. A ready (or scanning) receipt whose object
   is gone turns ``deleted`` (usage released); a receipt pending for longer than
   ``pendingMinutes`` is settled from its object if the notification was lost, else rejected
-  (``upload-expired``).
+  (``upload-expired``); a temporary file past its expiry (its task lost) is deleted.
 
 Idempotent per item: deletes find objects gone, receipts move only along their state machine
 (:mod:`files.receipts`), so a page processed twice changes nothing more.
@@ -26,9 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from files import objects, storage_events
+from files import cleanup, objects, storage_events, thumbnails
 from files import repositories as repos
-from files.models.receipts import FileReceipt, FileStatus
+from files.models.receipts import DeleteExpired, FileReceipt, FileStatus
 from files.receipts import LIVE, ObjectKey, mark_expired, settle_deleted
 from files.uploads import PRIVATE_PREFIX, PUBLIC_PREFIX, config
 from shared import logs
@@ -52,8 +53,30 @@ class StoredName(Document):
 
 
 def prefixes(tenant_id: str) -> list[str]:
-    """Where a tenant's objects live (thumbnails included once they exist)."""
-    return [f"{PRIVATE_PREFIX}/{tenant_id}/", f"{PUBLIC_PREFIX}/{tenant_id}/"]
+    """Where a tenant's objects live: its files and their thumbnails."""
+    return [
+        f"{PRIVATE_PREFIX}/{tenant_id}/",
+        f"{PUBLIC_PREFIX}/{tenant_id}/",
+        f"{thumbnails.PREFIX}/{tenant_id}/",
+    ]
+
+
+def owner_key(name: str) -> ObjectKey | None:
+    """The receipt an object belongs to: a file's own object, or one of its thumbnails."""
+    parts = name.split("/", 5)
+    if len(parts) == 6 and parts[0] == thumbnails.PREFIX:
+        return ObjectKey(parts[1], parts[3])
+    return storage_events.parse_object_path(name)
+
+
+def wanted(name: str, receipt: FileReceipt | None) -> bool:
+    """Whether ``receipt`` (the one ``name`` points at) still wants the object: its live
+    file object, or the thumbnail of its ready image."""
+    if receipt is None:
+        return False
+    if name.startswith(f"{thumbnails.PREFIX}/"):
+        return receipt.status is FileStatus.READY and thumbnails.thumbnail_path(receipt) == name
+    return receipt.status in LIVE and receipt.object_path == name
 
 
 # -- objects without (live) receipts --------------------------------------------------------------
@@ -75,18 +98,17 @@ def _objects_page(job: SweepJob, cursor: str | None) -> Page[StoredName]:
 
 def orphaned(names: list[str], receipts: dict[str, FileReceipt]) -> list[str]:
     """The names no live receipt owns (pure: the rule the objects sweep applies)."""
-    keys = {name: storage_events.parse_object_path(name) for name in names}
-    lost = []
-    for name, key in keys.items():
-        receipt = receipts.get(key.file_id) if key is not None else None
-        if receipt is None or receipt.object_path != name or receipt.status not in LIVE:
-            lost.append(name)
-    return lost
+    keys = {name: owner_key(name) for name in names}
+    return [
+        name
+        for name, key in keys.items()
+        if not wanted(name, receipts.get(key.file_id) if key is not None else None)
+    ]
 
 
 def _clean_objects(job: SweepJob, page: list[StoredName]) -> int:
     names = [item.id for item in page]
-    file_ids = {k.file_id for k in map(storage_events.parse_object_path, names) if k is not None}
+    file_ids = {k.file_id for k in map(owner_key, names) if k is not None}
     receipts = repos.receipts(job.tenant_id).get_many(file_ids)
     lost = orphaned(names, receipts)
     _in_parallel(objects.delete, lost)
@@ -123,8 +145,14 @@ def _reconcile_receipts(job: SweepJob, page: list[FileReceipt]) -> int:
     live = [r for r in page if r.status in LIVE]
     present = existing_objects(live) if live else set()
 
+    now = datetime.now(UTC)
+
     def one(receipt: FileReceipt) -> bool:
         key = ObjectKey(job.tenant_id, receipt.id)
+        if receipt.expires_at is not None and receipt.expires_at <= now:
+            # a temporary file whose expiry task was lost
+            due = DeleteExpired(tenant_id=key.tenant_id, file_id=key.file_id)
+            return cleanup.delete_expired(due, now)
         there = receipt.object_path in present
         if receipt.status in (FileStatus.READY, FileStatus.SCANNING) and not there:
             done = in_transaction(lambda uow: settle_deleted(uow, key, receipt.object_path))

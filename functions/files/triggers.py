@@ -7,6 +7,8 @@
   with a task id from the trigger's event id (a redelivery queues nothing twice).
 - ``filesDeleteUnreferenced`` (Cloud Tasks): deletes a file still unreferenced when it fires;
   idempotent (see :mod:`files.cleanup`).
+- ``filesDeleteExpired`` (Cloud Tasks, at a temporary file's expiry): deletes it, referenced
+  or not; idempotent the same way.
 - ``files_expire_stale_uploads`` (hourly): receipts pending too long are rejected.
 - ``files_reconcile_daily`` (daily): starts each tenant's reconciliation sweeps (once a day:
   the job ids derive from the day); ``files_on_sweep_job_written`` queues their tasks and
@@ -20,7 +22,7 @@ from typing import Any
 from firebase_functions import firestore_fn, options, pubsub_fn, scheduler_fn, tasks_fn
 
 from files import cleanup, reconcile, storage_events
-from files.models.receipts import DeleteUnreferenced
+from files.models.receipts import DeleteExpired, DeleteUnreferenced
 from shared import logs
 from shared.document_changes import before_after, data_after
 from shared.sweeps import TASK_OPTIONS, SweepTask
@@ -56,6 +58,15 @@ def files_on_references_written(event: firestore_fn.Event[firestore_fn.Change[An
 @task_handler(DeleteUnreferenced)
 def filesDeleteUnreferenced(payload: DeleteUnreferenced) -> None:
     cleanup.delete_unreferenced(payload)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=10),
+)
+@task_handler(DeleteExpired)
+def filesDeleteExpired(payload: DeleteExpired) -> None:
+    cleanup.delete_expired(payload)
 
 
 @scheduler_fn.on_schedule(schedule="17 * * * *", timezone=scheduler_fn.Timezone("UTC"))

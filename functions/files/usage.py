@@ -52,8 +52,8 @@ class Totals:
             self._repo.increment(repos.USAGE_DOC, {"bytes": bytes_delta, "files": files_delta})
 
     def release(self, receipt: FileReceipt) -> None:
-        """Give back what a receipt counts (declared size while unsettled, real size once
-        ready); a receipt that counts nothing any more releases nothing."""
+        """Give back what a receipt counts (declared size while pending, real size once its
+        body landed); a receipt that counts nothing any more releases nothing."""
         counted = counted_bytes(receipt)
         if counted is not None:
             self.move(bytes_delta=-counted, files_delta=-1)
@@ -76,8 +76,8 @@ def quota_of(used: TenantUsage, default: Quota) -> Quota:
 
 def counted_bytes(receipt: FileReceipt) -> int | None:
     """What the receipt holds in the totals: None once it counts nothing (rejected, deleted)."""
-    if receipt.status is FileStatus.READY:
-        return receipt.size or 0
-    if receipt.status in (FileStatus.PENDING, FileStatus.SCANNING):
+    if receipt.status in (FileStatus.READY, FileStatus.SCANNING):
+        return receipt.size or 0  # the body landed: its real size
+    if receipt.status is FileStatus.PENDING:
         return receipt.declared_size
     return None

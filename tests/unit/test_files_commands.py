@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from files import receipts, usage
+from files import receipts, scanning, usage
 from files import repositories as repos
 from files.content import StoredObject
 from files.models.receipts import (
@@ -263,3 +263,79 @@ def test_an_unreferenced_file_is_tombstoned_once_and_a_held_one_is_kept():
     assert totals(uow) == (0, 0)
     again = uow.run(lambda u: receipts.mark_deleted(u, TENANT, "f1"))
     assert again is not None and again.status is FileStatus.DELETED and totals(uow) == (0, 0)
+
+
+def test_a_temporary_file_past_its_expiry_is_tombstoned_even_while_referenced():
+    now = datetime.now(UTC)
+    uow = FakeUnitOfWork()
+    reserve_one(uow, a_receipt(expires_at=now - timedelta(seconds=1)))
+    reserve_one(uow, a_receipt("f2", expires_at=now + timedelta(hours=1)))
+    reserve_one(uow, a_receipt("f3"))
+    uow.seed(repos.references(TENANT), FileReferences(id="f1", holders=["doc/a"]))
+
+    gone = uow.run(lambda u: receipts.mark_temporary_expired(u, TENANT, "f1", now))
+
+    assert gone is not None and gone.status is FileStatus.DELETED
+    assert "f1" not in uow.store[str(repos.references(TENANT).path)]
+
+    def expire(file_id: str) -> FileReceipt | None:
+        return uow.run(lambda u: receipts.mark_temporary_expired(u, TENANT, file_id, now))
+
+    assert expire("f2") is None and expire("f3") is None
+    assert totals(uow) == (200, 2)
+
+
+def test_a_clone_is_reserved_ready_at_its_real_size_and_announced():
+    uow = with_pending(size=100)
+    copy = a_receipt("f2", size=40, status=FileStatus.READY)
+    copy = copy.model_copy(update={"size": 40, "cloned_from": "f1"})
+
+    created = uow.run(lambda u: receipts.reserve(u, copy, QUOTA))
+
+    assert created.status is FileStatus.READY
+    assert totals(uow) == (140, 2)
+    assert [e.type for e in uow.events] == ["files.uploaded"]
+
+
+# -- the scan hook -----------------------------------------------------------------------------
+def test_the_default_hook_clears_an_unknown_one_holds_and_a_registered_one_decides():
+    def only_small(receipt: FileReceipt, body: StoredObject) -> scanning.Verdict:
+        if body.size > 50:
+            return scanning.Verdict(scanning.Decision.REJECT, "too-big-to-trust")
+        return scanning.CLEAR
+
+    scanning.register("test-small-only", only_small)
+    receipt = a_receipt()
+    assert scanning.scan("none", receipt, stored(80)) is scanning.CLEAR
+    assert scanning.scan("no-such-hook", receipt, stored(80)) is scanning.HOLD
+    assert scanning.scan("test-small-only", receipt, stored(10)) is scanning.CLEAR
+    assert scanning.scan("test-small-only", receipt, stored(80)).reason == "too-big-to-trust"
+
+
+def held() -> FakeUnitOfWork:
+    uow = with_pending(size=100)
+    key = ObjectKey(TENANT, "f1")
+    uow.run(lambda u: receipts.settle_finalized(u, key, stored(80), None, hold=True))
+    return uow
+
+
+def test_clearing_a_held_file_makes_it_ready_once():
+    uow = held()
+    cleared = uow.run(lambda u: receipts.settle_scan(u, TENANT, "f1", clear=True))
+    assert cleared is not None and cleared.status is FileStatus.READY
+    assert [e.type for e in uow.events] == ["files.uploaded"]
+    after = receipt_in(uow)
+    again = uow.run(lambda u: receipts.settle_scan(u, TENANT, "f1", clear=False))
+    assert again is not None and again.status is FileStatus.READY
+    assert receipt_in(uow) is after and totals(uow) == (80, 1)
+
+
+def test_rejecting_a_held_file_releases_its_real_size():
+    uow = held()
+    rejected = uow.run(lambda u: receipts.settle_scan(u, TENANT, "f1", clear=False, reason="eicar"))
+    assert rejected is not None and (rejected.status, rejected.reason) == (
+        FileStatus.REJECTED,
+        "eicar",
+    )
+    assert totals(uow) == (0, 0)
+    assert [e.type for e in uow.events] == ["files.rejected"]
