@@ -149,6 +149,30 @@ def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileRec
     return receipt
 
 
+def settle_missing(uow: UnitOfWork, tenant_id: str, paths: dict[str, str]) -> list[FileReceipt]:
+    """Many objects found gone at once (the reconciliation sweep): each receipt still naming
+    its path (``paths``: file id -> object path) and holding a landed body turns ``deleted``,
+    as :func:`settle_deleted` would, in one unit; the receipts that changed."""
+    receipts = uow.bind(repos.receipts(tenant_id))
+    found = receipts.get_many(paths)
+    gone = [
+        r
+        for r in found.values()
+        if r.object_path == paths[r.id] and r.status in (FileStatus.READY, FileStatus.SCANNING)
+    ]
+    totals = Totals(uow, tenant_id)
+    cache = uow.bind(repos.url_cache(tenant_id))
+    changed = []
+    for receipt in gone:
+        totals.release(receipt)
+        changes = {"status": FileStatus.DELETED, "deleted_at": datetime.now(UTC)}
+        receipts.update(receipt.id, changes)
+        cache.delete(receipt.id)
+        changed.append(receipt.model_copy(update=changes))
+    uow.emit(*(receipt_event(r) for r in changed))
+    return changed
+
+
 def mark_deleted(uow: UnitOfWork, tenant_id: str, file_id: str) -> FileReceipt | None:
     """Tombstone an unreferenced receipt and release what it counted; None when it is kept
     (someone refers to it again) or already gone. Drops its cached URL and references."""

@@ -30,7 +30,7 @@ from typing import TypeVar
 from files import cleanup, objects, storage_events, thumbnails
 from files import repositories as repos
 from files.models.receipts import DeleteExpired, FileReceipt, FileStatus
-from files.receipts import LIVE, ObjectKey, mark_expired, settle_deleted
+from files.receipts import LIVE, ObjectKey, mark_expired, settle_missing
 from files.uploads import PRIVATE_PREFIX, PUBLIC_PREFIX, config
 from shared import logs
 from shared.models import Document
@@ -42,6 +42,8 @@ OBJECTS = "objects"
 RECEIPTS = "receipts"
 OBJECT_PAGE = 1000
 RECEIPT_PAGE = 500
+MISSING_PER_UNIT = 100
+"""Receipts whose objects are gone, settled per unit of work (one transaction, not 100)."""
 CONCURRENCY = 8
 """Storage calls in flight per worker (each object deletion is one round trip)."""
 _log = logs.get_logger("files.reconcile")
@@ -141,36 +143,45 @@ def existing_objects(receipts: list[FileReceipt]) -> set[str]:
 
 
 def _reconcile_receipts(job: SweepJob, page: list[FileReceipt]) -> int:
-    cutoff = datetime.now(UTC) - timedelta(minutes=config().pending_minutes)
+    now = datetime.now(UTC)
     live = [r for r in page if r.status in LIVE]
     present = existing_objects(live) if live else set()
-
-    now = datetime.now(UTC)
+    expired = {r.id for r in live if r.expires_at is not None and r.expires_at <= now}
+    landed = (FileStatus.READY, FileStatus.SCANNING)
+    missing = {
+        r.id: r.object_path
+        for r in live
+        if r.status in landed and r.object_path not in present and r.id not in expired
+    }
+    changed = 0
+    for chunk in _chunks(list(missing.items()), MISSING_PER_UNIT):
+        paths = dict(chunk)
+        changed += len(in_transaction(lambda uow: settle_missing(uow, job.tenant_id, paths)))  # noqa: B023
+    cutoff = now - timedelta(minutes=config().pending_minutes)
 
     def one(receipt: FileReceipt) -> bool:
         key = ObjectKey(job.tenant_id, receipt.id)
-        if receipt.expires_at is not None and receipt.expires_at <= now:
-            # a temporary file whose expiry task was lost
+        if receipt.id in expired:  # a temporary file whose expiry task was lost
             due = DeleteExpired(tenant_id=key.tenant_id, file_id=key.file_id)
             return cleanup.delete_expired(due, now)
-        there = receipt.object_path in present
-        if receipt.status in (FileStatus.READY, FileStatus.SCANNING) and not there:
-            done = in_transaction(lambda uow: settle_deleted(uow, key, receipt.object_path))
-            return done is not None and done.status is FileStatus.DELETED
         stale = receipt.created_at is not None and receipt.created_at <= cutoff
-        if receipt.status is FileStatus.PENDING and stale:
-            if there:  # the notification was lost: settle from the object itself
-                outcome = storage_events.finalize(key, receipt.object_path)
-                return outcome in {"ready", "rejected", "scanning"}
-            tenant_id, file_id = key.tenant_id, key.file_id
-            expired = in_transaction(lambda uow: mark_expired(uow, tenant_id, file_id, cutoff))
-            return expired is not None
-        return False
+        if receipt.status is not FileStatus.PENDING or not stale:
+            return False
+        if receipt.object_path in present:  # the notification was lost: settle from the object
+            outcome = storage_events.finalize(key, receipt.object_path)
+            return outcome in {"ready", "rejected", "scanning"}
+        tenant_id, file_id = key.tenant_id, key.file_id
+        return in_transaction(lambda uow: mark_expired(uow, tenant_id, file_id, cutoff)) is not None
 
-    return sum(_in_parallel(one, live))
+    rest = [r for r in live if r.id not in missing]
+    return changed + sum(_in_parallel(one, rest))
 
 
 # -- the machinery ---------------------------------------------------------------------------------
+def _chunks(items: list[Item], size: int) -> list[list[Item]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="files-sweep")

@@ -339,3 +339,19 @@ def test_rejecting_a_held_file_releases_its_real_size():
     )
     assert totals(uow) == (0, 0)
     assert [e.type for e in uow.events] == ["files.rejected"]
+
+
+def test_receipts_whose_objects_are_gone_turn_deleted_together_once():
+    uow = with_pending()
+    key = ObjectKey(TENANT, "f1")
+    uow.run(lambda u: receipts.settle_finalized(u, key, stored(80), None))
+    reserve_one(uow, a_receipt("f2", size=30))  # still pending: not judged here
+    paths = {"f1": PATH, "f2": receipt_in(uow, "f2").object_path, "f9": "content/t1/x"}
+
+    first = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
+    second = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
+
+    assert [r.id for r in first] == ["f1"] and second == []
+    assert receipt_in(uow).status is FileStatus.DELETED
+    assert receipt_in(uow, "f2").status is FileStatus.PENDING
+    assert totals(uow) == (30, 1)
