@@ -82,14 +82,20 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "example_on_task_written",
     ),
     "files.api.receipts": (
+        "files_clone",
         "files_create_upload",
         "files_get_download_urls",
     ),
+    "files.api.quotas": ("files_set_tenant_quota",),
     "files.triggers": (
+        "filesDeleteExpired",
         "filesDeleteUnreferenced",
         "files_expire_stale_uploads",
         "files_on_references_written",
         "files_on_storage_event",
+        "filesSweepTenant",
+        "files_on_sweep_job_written",
+        "files_reconcile_daily",
     ),
     "user.api.profiles": (
         "user_accept_terms",

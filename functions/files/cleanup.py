@@ -3,10 +3,11 @@
 Other services register interest through :mod:`files.public`; when the last holder lets go,
 the references trigger queues ``filesDeleteUnreferenced`` after ``deleteUnreferencedAfterSeconds``
 (the task id comes from the trigger's event id, so a redelivered trigger queues nothing twice).
-The task decides in a transaction (:func:`mark_deleted`): a file that gained a holder meanwhile
-is kept; otherwise the receipt turns ``deleted`` (a tombstone :func:`files.public.add_reference`
-refuses), usage is released and the cached URL and references dropped. Then the object and the
-receipt go. Every step finds its work done on a retry, so the task is idempotent.
+The task decides in a unit of work (:func:`files.receipts.mark_deleted`): a file that gained
+a holder meanwhile is kept; otherwise the receipt turns ``deleted`` (a tombstone
+:func:`files.public.add_reference` refuses), usage is released and the cached URL and
+references dropped. Then the object and the receipt go. Every step finds its work done on a
+retry, so the task is idempotent.
 
 Uploads that never arrive: :func:`expire_stale_uploads` (hourly) rejects receipts still
 ``pending`` after ``pendingMinutes`` (``reason: upload-expired``), releasing their reservation;
@@ -17,18 +18,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from files import objects
+from files import objects, thumbnails
 from files import repositories as repos
-from files.models.receipts import DeleteUnreferenced, FileReceipt, FileStatus
-from files.storage_events import receipt_event
+from files.models.receipts import DeleteExpired, DeleteUnreferenced, FileReceipt
+from files.receipts import mark_deleted, mark_expired, mark_temporary_expired
 from files.uploads import config
-from shared import events, tasks
-from shared.transactions import run_transaction
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
+from shared import tasks
+from shared.unit_of_work import in_transaction
 
 DELETE_TASK = "filesDeleteUnreferenced"
 
@@ -46,63 +44,42 @@ def schedule_if_unreferenced(
     delay = config().delete_unreferenced_after_seconds
     task_id = "files-delete-" + re.sub(r"[^A-Za-z0-9_-]", "-", trigger_event_id)[:400]
     payload = DeleteUnreferenced(tenant_id=tenant_id, file_id=file_id)
-    tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     due = datetime.now(UTC) + timedelta(seconds=delay)
+    # Recorded before queuing: the task may run at once (the Cloud Tasks emulator ignores
+    # schedule times) and delete this document; a failed enqueue is retried with the trigger.
     repos.references(tenant_id).update(
         file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
     )
+    tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     return task_id
-
-
-def mark_deleted(txn: Transaction, tenant_id: str, file_id: str) -> FileReceipt | None:
-    """Tombstone an unreferenced receipt and release what it counted; None when it is kept
-    (someone refers to it again) or already gone."""
-    refs = repos.references(tenant_id).get(file_id, transaction=txn)
-    if refs is not None and refs.holders:
-        return None
-    receipts = repos.receipts(tenant_id)
-    receipt = receipts.get(file_id, transaction=txn)
-    if receipt is None:
-        repos.references(tenant_id).delete(file_id, writer=txn)
-        return None
-    if receipt.status in (FileStatus.READY, FileStatus.PENDING):
-        ready = receipt.status is FileStatus.READY
-        counted = (receipt.size or 0) if ready else receipt.declared_size
-        repos.add_usage(txn, tenant_id, bytes_delta=-counted, files_delta=-1)
-        changes = {"status": FileStatus.DELETED, "deleted_at": datetime.now(UTC)}
-        receipts.update(file_id, changes, writer=txn)
-        receipt = receipt.model_copy(update=changes)
-    repos.url_cache(tenant_id).delete(file_id, writer=txn)
-    repos.references(tenant_id).delete(file_id, writer=txn)
-    return receipt
 
 
 def delete_unreferenced(payload: DeleteUnreferenced) -> bool:
     """Delete the file if still unreferenced: object, receipt, cached URL, references."""
-    receipt = run_transaction(lambda txn: mark_deleted(txn, payload.tenant_id, payload.file_id))
+    receipt = in_transaction(lambda uow: mark_deleted(uow, payload.tenant_id, payload.file_id))
     if receipt is None:
         return False
-    objects.delete(receipt.object_path)
-    repos.receipts(payload.tenant_id).delete(payload.file_id)
-    if receipt.status is FileStatus.DELETED:
-        events.publish([receipt_event(receipt)])
+    remove(receipt)
     return True
 
 
-def mark_expired(
-    txn: Transaction, tenant_id: str, file_id: str, cutoff: datetime
-) -> FileReceipt | None:
-    """Reject a receipt still pending since before ``cutoff``; None when it moved on."""
-    receipts = repos.receipts(tenant_id)
-    receipt = receipts.get(file_id, transaction=txn)
-    if receipt is None or receipt.status is not FileStatus.PENDING:
-        return None
-    if receipt.created_at is None or receipt.created_at > cutoff:
-        return None
-    changes = {"status": FileStatus.REJECTED, "reason": "upload-expired"}
-    receipts.update(file_id, changes, writer=txn)
-    repos.add_usage(txn, tenant_id, bytes_delta=-receipt.declared_size, files_delta=-1)
-    return receipt.model_copy(update=changes)
+def delete_expired(payload: DeleteExpired, now: datetime | None = None) -> bool:
+    """Delete a temporary file that is due (referenced or not); idempotent like the above."""
+    moment = now or datetime.now(UTC)
+    receipt = in_transaction(
+        lambda uow: mark_temporary_expired(uow, payload.tenant_id, payload.file_id, moment)
+    )
+    if receipt is None:
+        return False
+    remove(receipt)
+    return True
+
+
+def remove(receipt: FileReceipt) -> None:
+    """After the tombstone commits: the object (and what derives from it), then the receipt."""
+    objects.delete(receipt.object_path)
+    thumbnails.delete(receipt)
+    repos.receipts(receipt.tenant_id).delete(receipt.id)
 
 
 def expire_stale_uploads(now: datetime | None = None) -> int:
@@ -111,10 +88,9 @@ def expire_stale_uploads(now: datetime | None = None) -> int:
     cutoff = (now or datetime.now(UTC)) - timedelta(minutes=config().pending_minutes)
     expired = 0
     for tenant_id, file_id in repos.stale_pending(cutoff):
-        receipt = run_transaction(lambda txn: mark_expired(txn, tenant_id, file_id, cutoff))  # noqa: B023
+        receipt = in_transaction(lambda uow: mark_expired(uow, tenant_id, file_id, cutoff))  # noqa: B023
         if receipt is None:
             continue
         objects.delete(receipt.object_path)
-        events.publish([receipt_event(receipt)])
         expired += 1
     return expired

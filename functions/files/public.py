@@ -14,14 +14,16 @@ import hmac
 from typing import TYPE_CHECKING
 
 from files import repositories as repos
-from files.models.receipts import FileStatus, ReceiptView
+from files.models.receipts import FileReceipt, FileStatus, ReceiptView
 from shared.errors import FailedPrecondition, NotFound
 from shared.transactions import run_transaction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction
 
-__all__ = ["ReceiptView", "add_reference", "remove_reference"]
+    from shared.unit_of_work import UnitOfWork
+
+__all__ = ["ReceiptView", "add_reference", "clone", "remove_reference", "settle_scan"]
 
 
 def add_reference(
@@ -65,3 +67,46 @@ def remove_reference(
         repos.change_holders(transaction, tenant_id, file_id, holder, add=False)
         return
     run_transaction(lambda txn: repos.change_holders(txn, tenant_id, file_id, holder, add=False))
+
+
+def clone(
+    tenant_id: str,
+    file_id: str,
+    owner_id: str,
+    *,
+    token: str | None = None,
+    grouping_id: str | None = None,
+) -> ReceiptView:
+    """Copy a ready file into a new receipt owned by ``owner_id`` (a server-side copy of the
+    object, counted against the tenant's quota); the new receipt's view, with its token (the
+    new owner's). ``token``, when the file id came from a client, must be the source's.
+    Refuses an unknown or foreign file or a wrong token (``NotFound``), one not ready
+    (``FailedPrecondition``), a grouping that does not take it (``InvalidArgument``) and an
+    exhausted quota (``ResourceExhausted``); a refused clone leaves nothing behind."""
+    from files import clones
+
+    copy = clones.clone(tenant_id, owner_id, file_id, token=token, grouping_id=grouping_id)
+    return copy.public_view(with_token=True)
+
+
+def settle_scan(
+    tenant_id: str, file_id: str, *, clear: bool, reason: str | None = None
+) -> ReceiptView:
+    """A scanner's verdict on a file held in ``scanning`` (see :mod:`files.scanning`): clear
+    makes it ``ready``; otherwise it is ``rejected`` with ``reason`` and its object deleted.
+    A file in any other state is answered as it is (a repeated verdict changes nothing).
+    ``NotFound`` for an unknown file."""
+    from files import objects, thumbnails
+    from files import receipts as commands
+    from shared.unit_of_work import in_transaction
+
+    def work(uow: UnitOfWork) -> FileReceipt | None:
+        return commands.settle_scan(uow, tenant_id, file_id, clear=clear, reason=reason)
+
+    receipt = in_transaction(work)
+    if receipt is None:
+        raise NotFound("No such file", type="files/not-found", fileId=file_id)
+    if receipt.status is FileStatus.REJECTED:
+        objects.delete(receipt.object_path)
+    thumbnails.ensure(receipt)  # a cleared image gets its thumbnail now
+    return receipt.public_view()

@@ -74,18 +74,3 @@ def stale_pending(cutoff: datetime, *, page_size: int = 200) -> Iterator[tuple[s
         if len(page) < page_size:
             return
         last = page[-1]
-
-
-def add_usage(writer: Any, tenant_id: str, *, bytes_delta: int, files_delta: int) -> None:
-    """Move the tenant's totals by exact deltas (increments: no read, no contention)."""
-    from google.cloud.firestore import Increment
-
-    writer.set(
-        usage(tenant_id).ref(USAGE_DOC),
-        {
-            "bytes": Increment(bytes_delta),
-            "files": Increment(files_delta),
-            "updatedAt": utcnow(),
-        },
-        merge=True,
-    )

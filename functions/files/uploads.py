@@ -1,26 +1,32 @@
 """Creating an upload: validate against the grouping, reserve quota, write the receipt.
 
-The upload URL is signed *before* the transaction commits, so a failure to sign writes
-nothing; the transaction's work is :func:`reserve`, one small function that reads the tenant's
-totals, checks the quota and stages the receipt and the new totals.
+The upload URL is signed (or, above ``resumableAboveBytes``, a resumable session opened)
+*before* the transaction commits, so a failure there writes nothing; the unit of work is
+:func:`files.receipts.reserve`, which reads the tenant's totals, checks the quota and stages
+the receipt and the new totals.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from files import objects
 from files import repositories as repos
-from files.models.receipts import CreateUpload, FileReceipt, FilesConfig, Quota, UploadAnswer
-from shared.errors import InvalidArgument, ResourceExhausted
+from files.models.receipts import (
+    CreateUpload,
+    DeleteExpired,
+    FileReceipt,
+    FilesConfig,
+    UploadAnswer,
+)
+from files.receipts import reserve
+from shared import tasks
+from shared.errors import InvalidArgument
 from shared.static_config import load_static
-from shared.transactions import run_transaction
+from shared.unit_of_work import in_transaction
 
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
-
+EXPIRE_TASK = "filesDeleteExpired"
 PRIVATE_PREFIX = "content"
 PUBLIC_PREFIX = "assets"
 
@@ -69,19 +75,12 @@ def check_request(req: CreateUpload, cfg: FilesConfig) -> bool:
     return grouping.public if req.public is None else req.public
 
 
-def reserve(txn: Transaction, receipt: FileReceipt, quota: Quota) -> None:
-    """Check the tenant's totals against the quota and stage the receipt and the new totals."""
-    usage = repos.usage(receipt.tenant_id).get(repos.USAGE_DOC, transaction=txn)
-    used_bytes, used_files = (usage.bytes, usage.files) if usage else (0, 0)
-    if used_bytes + receipt.declared_size > quota.bytes or used_files + 1 > quota.files:
-        raise ResourceExhausted(
-            "The tenant's storage quota is exhausted",
-            type="files/quota-exceeded",
-            usedBytes=used_bytes,
-            quotaBytes=quota.bytes,
-        )
-    repos.receipts(receipt.tenant_id).create(receipt, writer=txn)
-    repos.add_usage(txn, receipt.tenant_id, bytes_delta=receipt.declared_size, files_delta=1)
+def schedule_expiry(tenant_id: str, file_id: str, at: datetime) -> None:
+    """Queue a temporary file's deletion for ``at`` (task id from the file: queued once).
+    Queued before the receipt commits, so a failed call leaves no receipt behind; a task for a
+    receipt that never committed finds nothing to do."""
+    payload = DeleteExpired(tenant_id=tenant_id, file_id=file_id)
+    tasks.enqueue(EXPIRE_TASK, payload, at=at, task_id=f"files-expire-{tenant_id}-{file_id}")
 
 
 def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
@@ -103,16 +102,30 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
         object_path=object_path(
             tenant_id, req.grouping_id, file_id, token, req.file_name, public=public
         ),
+        expires_at=(
+            datetime.now(UTC) + timedelta(seconds=req.expires_in_seconds)
+            if req.expires_in_seconds
+            else None
+        ),
     )
-    headers = upload_headers(receipt)
     lifetime = timedelta(seconds=cfg.upload_url_seconds)
-    signed_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
-    url = objects.upload_url(receipt.object_path, receipt.content_type, signed_headers, lifetime)
-    run_transaction(lambda txn: reserve(txn, receipt, cfg.quota))
+    resumable = req.size > cfg.resumable_above_bytes
+    if resumable:
+        # The session binds type, exact size and create-only when it is opened, here.
+        headers = {"Content-Type": receipt.content_type}
+        url = objects.resumable_session(receipt.object_path, receipt.content_type, req.size)
+    else:
+        headers = upload_headers(receipt)
+        signed = {k: v for k, v in headers.items() if k != "Content-Type"}
+        url = objects.upload_url(receipt.object_path, receipt.content_type, signed, lifetime)
+    if receipt.expires_at is not None:
+        schedule_expiry(tenant_id, file_id, receipt.expires_at)
+    in_transaction(lambda uow: reserve(uow, receipt, cfg.quota))
     return UploadAnswer(
         file_id=file_id,
         upload_url=url,
         upload_headers=headers,
+        resumable=resumable,
         expires_at=datetime.now(UTC) + lifetime,
         receipt=receipt.public_view(with_token=True),
     )

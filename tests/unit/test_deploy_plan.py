@@ -72,6 +72,7 @@ def test_every_exposed_function_is_deployed_exactly_once_with_the_trigger_it_dec
 DECLARED_SIZING = {
     "authSweepTenantUsers": ("--memory=512Mi", "--timeout=300s"),
     "userSweepTenantUsers": ("--memory=512Mi", "--timeout=300s"),
+    "filesSweepTenant": ("--memory=512Mi", "--timeout=300s"),
 }
 
 

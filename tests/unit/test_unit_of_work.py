@@ -63,3 +63,21 @@ def test_a_batch_unit_refuses_reads_it_could_not_make_consistent():
     batch_unit = FirestoreUnitOfWork(writer=object(), reads=False)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="cannot read"):
         batch_unit.bind(widgets()).get("w1")
+
+
+class Counter(Document):
+    hits: int = 0
+
+
+def test_the_fakes_increment_creates_the_counter_and_adds_up_within_a_unit():
+    uow = FakeUnitOfWork()
+    counters = CollectionRepository(Counter, paths.tenant_collection("t1", "counters"))
+
+    def work(unit: FakeUnitOfWork) -> None:
+        repo = unit.bind(counters)
+        repo.increment("c1", {"hits": 2})
+        repo.increment("c1", {"hits": -1})
+
+    uow.run(work)
+    uow.run(work)
+    assert uow.store[str(counters.path)]["c1"].hits == 2

@@ -11,11 +11,14 @@ from pydantic import Field, field_validator
 from shared.models import Document, Model, RequestModel
 from shared.types import Id
 
+MAX_TEMPORARY_SECONDS = 30 * 24 * 3600
+"""Cloud Tasks schedules at most 30 days ahead."""
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 class FileStatus(StrEnum):
     PENDING = "pending"
+    SCANNING = "scanning"
     READY = "ready"
     REJECTED = "rejected"
     DELETED = "deleted"
@@ -27,6 +30,10 @@ class Grouping(Model):
     public: bool = False
     max_bytes: int = Field(gt=0)
     content_types: list[str] = Field(min_length=1)
+    scan: str = Field(
+        default="none",
+        description="The scan hook (files.scanning) a landed body passes before it is ready.",
+    )
 
 
 class Quota(Model):
@@ -39,6 +46,9 @@ class FilesConfig(Model):
 
     quota: Quota
     upload_url_seconds: int = Field(default=900, gt=0)
+    resumable_above_bytes: int = Field(
+        default=8_388_608, gt=0, description="Larger uploads get a resumable session URL."
+    )
     download_url_seconds: int = Field(default=3600, gt=0)
     download_url_reuse_seconds: int = Field(default=600, ge=0)
     pending_minutes: int = Field(default=60, gt=0)
@@ -68,6 +78,10 @@ class FileReceipt(Document):
     reason: str | None = Field(default=None, description="Why it was rejected.")
     ready_at: datetime | None = None
     deleted_at: datetime | None = None
+    expires_at: datetime | None = Field(
+        default=None, description="A temporary file: deleted at this time, referenced or not."
+    )
+    cloned_from: str | None = Field(default=None, description="The file this one copies.")
 
     def public_view(self, *, with_token: bool = False) -> ReceiptView:
         """What a caller sees; the token only for the uploader's own answer."""
@@ -82,6 +96,7 @@ class FileReceipt(Document):
             public=self.public,
             owner_id=self.owner_id,
             reason=self.reason,
+            expires_at=self.expires_at,
             token=self.token if with_token else None,
         )
 
@@ -92,6 +107,12 @@ class TenantUsage(Document):
 
     bytes: int = 0
     files: int = 0
+    quota_bytes: int | None = Field(
+        default=None, description="The tenant's own byte quota (None: static/files.yaml's)."
+    )
+    quota_files: int | None = Field(
+        default=None, description="The tenant's own file-count quota (None: the default)."
+    )
 
 
 class CachedUrl(Document):
@@ -112,6 +133,13 @@ class FileReferences(Document):
     deletion_due_at: datetime | None = None
 
 
+class DeleteExpired(Model):
+    """Payload of the ``filesDeleteExpired`` task (queued at a temporary file's expiry)."""
+
+    tenant_id: str
+    file_id: str
+
+
 class DeleteUnreferenced(Model):
     """Payload of the ``filesDeleteUnreferenced`` task."""
 
@@ -126,6 +154,12 @@ class CreateUpload(RequestModel):
     size: int = Field(gt=0, description="Declared size in bytes; the bucket enforces it.")
     grouping_id: Id = Field(max_length=64)
     public: bool | None = Field(default=None, description="Defaults to the grouping's setting.")
+    expires_in_seconds: int | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TEMPORARY_SECONDS,
+        description="A temporary file: deleted this long after the upload was created.",
+    )
     tenant_id: Id | None = None
 
     @field_validator("file_name")
@@ -139,6 +173,25 @@ class CreateUpload(RequestModel):
     @classmethod
     def _lower(cls, value: str) -> str:
         return value.lower()
+
+
+class CloneFile(RequestModel):
+    """Copy a ready file the caller holds the token of into a new receipt of its own."""
+
+    id: Id = Field(description="The file to copy.")
+    token: str = Field(min_length=1, max_length=128, description="Its receipt's token.")
+    grouping_id: Id | None = Field(
+        default=None, max_length=64, description="The copy's grouping (default: the source's)."
+    )
+    tenant_id: Id | None = None
+
+
+class SetTenantQuota(RequestModel):
+    """A platform admin's override of one tenant's storage quota (None: the default)."""
+
+    tenant_id: Id = Field(description="The tenant whose quota changes.")
+    bytes: int | None = Field(default=None, gt=0, le=2**53, description="Bytes (None: default).")
+    files: int | None = Field(default=None, gt=0, le=2**31, description="Files (None: default).")
 
 
 class ReceiptRef(RequestModel):
@@ -163,6 +216,7 @@ class ReceiptView(Model):
     public: bool
     owner_id: str
     reason: str | None = None
+    expires_at: datetime | None = None
     token: str | None = None
 
 
@@ -170,8 +224,28 @@ class UploadAnswer(Model):
     file_id: str
     upload_url: str
     upload_method: str = "PUT"
+    resumable: bool = Field(
+        default=False,
+        description="A resumable session URL: PUT the body whole, or in Content-Range chunks.",
+    )
     upload_headers: dict[str, str]
     expires_at: datetime
+    receipt: ReceiptView
+
+
+class QuotaAnswer(Model):
+    """A tenant's quota in force and what it uses."""
+
+    tenant_id: str
+    quota_bytes: int
+    quota_files: int
+    used_bytes: int
+    used_files: int
+    overridden: bool
+
+
+class CloneAnswer(Model):
+    file_id: str
     receipt: ReceiptView
 
 
