@@ -16,7 +16,7 @@ from example import repositories as example_repos
 from example.models.projects import Project
 from shared.clients import firestore_client
 from shared.models import PostalAddress
-from shared.transactions import run_transaction
+from shared.unit_of_work import in_transaction
 from tests.integration.conftest import Tenant as TenantPeople
 from tests.support.callables import CallableError, call
 from tests.support.emulators import functions_url
@@ -359,7 +359,7 @@ def test_revoking_all_keys_in_a_transaction_stops_every_active_key(home):
     revoked_earlier = create_key(home.admin)
     call("customer_revoke_api_key", {"keyId": revoked_earlier["keyId"]}, home.admin)
 
-    staged = run_transaction(lambda txn: revoke_all_keys(home.id, txn))
+    staged = in_transaction(lambda uow: revoke_all_keys(uow, home.id))
 
     assert sorted(staged) == sorted(k.split(".")[2] for k in keys)
     assert [get("/v1/users", k).status_code for k in keys] == [401, 401]

@@ -13,6 +13,7 @@ import pytest
 from customer import keys, lifecycle
 from customer import repositories as repos
 from customer.models.keys import CreateApiKey
+from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.tenants import seed_profiles, seed_tenant
@@ -38,8 +39,10 @@ def customer(tenant):
 def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     customer, platform_admin, tap_events
 ):
-    key = keys.create_api_key(
-        customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
+    key = in_transaction(
+        lambda uow: keys.create_api_key(
+            uow, customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
+        )
     )
     tap = tap_events("customer-events")
     time.sleep(1.1)  # revocation counts whole seconds: the users' tokens must predate it

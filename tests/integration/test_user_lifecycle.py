@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from customer import repositories as customer_repos
+from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.signup import token_claims
@@ -178,7 +179,10 @@ def test_the_daily_job_deidentifies_every_due_consumer_across_tenants(people, ot
     mine = consumer_of(people.id)
     theirs = consumer_of(other_tenant.id)
     for tenant_id, user in ((people.id, mine), (other_tenant.id, theirs)):
-        lifecycle.deactivate_user(_admin_ctx(), tenant_id, user.uid)
+        keep = lifecycle.retention(tenant_id)
+        in_transaction(
+            lambda uow: lifecycle.deactivate_user(uow, _admin_ctx(), tenant_id, user.uid, keep=keep)  # noqa: B023
+        )
 
     assert deidentify.deidentify_due(now=datetime.now(UTC) + timedelta(days=91)) >= 2
 

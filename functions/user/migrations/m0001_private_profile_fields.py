@@ -8,11 +8,9 @@ profile whose document holds no private field is skipped (so a second run change
 
 from __future__ import annotations
 
-from typing import Any
-
 from shared import paths
 from shared.clients import firestore_client
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 from user import private_fields
 from user import repositories as repos
 
@@ -22,24 +20,24 @@ PAGE = 300
 
 
 def move(tenant_id: str, uid: str) -> bool:
-    """Move one profile's private fields in a transaction; True if anything moved."""
-    profiles = repos.profiles(tenant_id)
+    """Move one profile's private fields in a unit of work; True if anything moved."""
 
-    def work(txn: Any) -> bool:
-        stored = profiles.get(uid, transaction=txn)
+    def work(uow: UnitOfWork) -> bool:
+        profiles = uow.bind(repos.profiles(tenant_id))
+        stored = profiles.get(uid)
         if stored is None:
             return False
         if all(getattr(stored, n) is None for n in private_fields.private_names(stored.type)):
             return False
-        private = private_fields.read(tenant_id, uid, transaction=txn)
+        private = private_fields.read(tenant_id, uid, uow)
         placed, document = private_fields.placement(
             stored, private, private_fields.merged(stored, private)
         )
-        profiles.update(uid, placed, writer=txn)
-        private_fields.stage(tenant_id, uid, document, txn)
+        profiles.update(uid, placed)
+        private_fields.stage(uow, tenant_id, uid, document)
         return True
 
-    return run_transaction(work)
+    return in_transaction(work)
 
 
 def apply() -> int:
