@@ -123,14 +123,13 @@ def _actor_allows(job: SweepJob) -> Callable[[UserProfile], bool]:
     return lambda user: may_act_on(actor, user.roles)
 
 
-def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
-    """Set semantics: users already disabled, platform admins, the one who asked and users
-    above the actor's station are left alone, so a second pass changes nothing."""
-    by, spared = str(job.params.get("by", "")), job.params.get("exceptUserId")
-    keep = retention(job.tenant_id)
-    now = datetime.now(UTC)
+def deactivation_targets(job: SweepJob, users: list[UserProfile]) -> list[UserProfile]:
+    """Whom a deactivation page changes. Set semantics: users already disabled, platform
+    admins, the one who asked and users above the actor's station are left alone, so a second
+    pass changes nothing."""
+    spared = job.params.get("exceptUserId")
     allowed = _actor_allows(job)
-    targets = [
+    return [
         u
         for u in users
         if not u.disabled
@@ -138,17 +137,14 @@ def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
         and u.id != spared
         and allowed(u)
     ]
-    return repos.profiles(job.tenant_id).update_many(
-        (u.id, disable_changes(u, by, now, keep)) for u in targets
-    )
 
 
-def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
-    """Re-enable disabled users (only those ``onlyDisabledBy`` disabled, when given); the
-    de-identified stay as they are."""
+def reactivation_targets(job: SweepJob, users: list[UserProfile]) -> list[UserProfile]:
+    """Whom a reactivation page re-enables: disabled users (only those ``onlyDisabledBy``
+    disabled, when given) within the actor's station; the de-identified stay as they are."""
     only = job.params.get("onlyDisabledBy")
     allowed = _actor_allows(job)
-    targets = [
+    return [
         u
         for u in users
         if u.disabled
@@ -156,7 +152,21 @@ def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
         and (only is None or u.disabled_by == only)
         and allowed(u)
     ]
-    return repos.profiles(job.tenant_id).update_many((u.id, ENABLE_CHANGES) for u in targets)
+
+
+def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    by = str(job.params.get("by", ""))
+    keep = retention(job.tenant_id)
+    now = datetime.now(UTC)
+    return repos.profiles(job.tenant_id).update_many(
+        (u.id, disable_changes(u, by, now, keep)) for u in deactivation_targets(job, users)
+    )
+
+
+def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    return repos.profiles(job.tenant_id).update_many(
+        (u.id, ENABLE_CHANGES) for u in reactivation_targets(job, users)
+    )
 
 
 SWEEPER = Sweeper(
