@@ -16,7 +16,6 @@ from customer.models.keys import CreateApiKey
 from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
-from tests.support.tenants import seed_profiles, seed_tenant
 from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
 from user import repositories as user_repos
 
@@ -29,11 +28,9 @@ def platform_admin():
 
 
 @pytest.fixture
-def customer(tenant):
-    """The ``tenant`` fixture's people, with the tenant document and their profiles."""
-    seed_tenant(tenant.id)
-    seed_profiles(tenant.id, [tenant.admin, tenant.manager, tenant.member])
-    return tenant
+def customer(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(

@@ -23,12 +23,9 @@ from user.models.profiles import DEIDENTIFIED_NAME
 
 
 @pytest.fixture
-def people(tenant):
-    """The ``tenant`` fixture's people with the tenant document and full profiles."""
-    seed_tenant(tenant.id)
-    for user in (tenant.admin, tenant.manager, tenant.member):
-        seed_user_profile(tenant.id, user)
-    return tenant
+def people(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def consumer_of(tenant_id: str, **fields):
