@@ -196,7 +196,10 @@ def _done(work: Callable[[UnitOfWork], R]) -> R | None:
     """``work``'s answer from plain reads when it would change nothing, else None."""
     dry = _DryRun()
     uow = FirestoreUnitOfWork(dry, reads=True)
-    result = work(uow)
+    try:
+        result = work(uow)
+    except StaleRead:
+        return None  # the transaction decides
     return None if dry.wrote or uow.events else result
 
 
