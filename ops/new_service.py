@@ -44,6 +44,7 @@ def planned_files(root: Path, name: str) -> dict[Path, str]:
         service / "triggers.py": "triggers.py.tmpl",
         service / "migrations" / "__init__.py": "migrations__init__.py.tmpl",
         service / "README.md": "README.md.tmpl",
+        root / "tests" / "unit" / f"test_{name}_commands.py": "test_commands.py.tmpl",
         root / "tests" / "integration" / f"test_{name}_service.py": "test_service.py.tmpl",
         root / "rules-tests" / f"test_{name}_rules.py": "test_rules.py.tmpl",
     }
@@ -56,8 +57,9 @@ def expose_in_main(root: Path, name: str) -> None:
     marker = "    # new-service: generated services go above this line\n"
     if marker not in text:
         raise SystemExit("functions/main.py has no new-service marker in FUNCTIONS")
+    callables = f'"{name}_create_item", "{name}_rename_item", "{name}_list_items"'
     entries = (
-        f'    "{name}.api.items": ("{name}_create_item", "{name}_list_items"),\n'
+        f'    "{name}.api.items": ({callables}),\n'
         f'    "{name}.triggers": ("{name}_on_item_written",),\n'
     )
     main.write_text(text.replace(marker, entries + marker))

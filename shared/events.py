@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from firebase_functions.pubsub_fn import MessagePublishedData
     from google.cloud.firestore import Transaction
 
+    from shared.unit_of_work import UnitOfWork
+
 LEDGER = "_processedEvents"
 LEDGER_TTL = timedelta(days=30)
 _log = logs.get_logger("events")
@@ -135,15 +137,15 @@ def parse_event(cloud_event: CloudEvent[MessagePublishedData[Any]]) -> DomainEve
     return DomainEvent.model_validate(cloud_event.data.message.json)
 
 
-ConsumerHandler = Callable[[DomainEvent, "Transaction"], None]
+ConsumerHandler = Callable[[DomainEvent, "UnitOfWork"], None]
 
 
 def event_consumer(
     consumer: str, *, types: Iterable[str] | None = None
 ) -> Callable[[ConsumerHandler], Callable[[Any], None]]:
-    """Wrap ``handler(event, transaction)`` as an idempotent Pub/Sub consumer.
+    """Wrap ``handler(event, uow)`` as an idempotent Pub/Sub consumer.
 
-    The handler stages its reads and writes on the transaction; the ledger entry
+    The handler reads and stages its writes through the unit of work; the ledger entry
     ``{consumer}:{event.id}`` is created in the same commit, so a re-delivered event is a no-op.
     Events of other ``types`` are acknowledged and ignored.
     """
@@ -199,11 +201,15 @@ def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) ->
 
     from shared.clients import firestore_client
     from shared.transactions import run_transaction
+    from shared.unit_of_work import FirestoreUnitOfWork
 
     ledger = firestore_client().document(str(_ledger_path(consumer, event)))
+    emitted: list[DomainEvent] = []
 
     def work(txn: Transaction) -> None:
-        handler(event, txn)
+        uow = FirestoreUnitOfWork(txn, reads=True)
+        handler(event, uow)
+        emitted[:] = uow.events
         now = datetime.now(UTC)
         txn.create(
             ledger,
@@ -219,6 +225,8 @@ def process_once(consumer: str, event: DomainEvent, handler: ConsumerHandler) ->
         run_transaction(work)
     except AlreadyExists:
         return False
+    if emitted:
+        publish(emitted)
     return True
 
 

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
+class StaleRead(Exception):
+    """Raised by a unit's work when what it read outside the transaction (a query, which does
+    not lock) no longer holds inside it: :func:`run_transaction` runs the whole unit again, as
+    for contention, so no domain code needs the client library's ``Aborted``."""
+
+
 def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) -> R:
     """Run ``work(transaction)`` in a Firestore transaction, retried on contention.
 
@@ -44,7 +50,7 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
     for attempt in range(1, max_attempts + 1):
         try:
             return _run(firestore_client().transaction(max_attempts=max_attempts))
-        except Aborted as error:
+        except (Aborted, StaleRead) as error:
             if attempt == max_attempts:
                 raise _contention() from error
             time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))

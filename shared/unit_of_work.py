@@ -19,6 +19,13 @@ transaction, so its rules can be unit-tested with the in-memory fake of
 ``tests/support/fake_uow.py``. A transaction's work may run more than once (Firestore retries
 it on contention): it must only read and stage writes; the events of the attempt that commits
 are the ones published.
+
+Who runs a command: its entry point (``in_transaction(lambda uow: command(uow, ...))``), or,
+where a step must happen outside any transaction (a DNS lookup, the bookkeeping after a
+publish, one unit per tenant in a scheduled job), the domain function that orchestrates it.
+A query never locks (``BoundRepository.find``/``count`` read outside the transaction); a
+command that relies on what a query found re-reads those documents in the unit and raises
+:class:`StaleRead` when they changed, which runs the unit again.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from shared.repository import CollectionRepository
+from shared.repository import CollectionRepository, Filter
+from shared.transactions import StaleRead
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Transaction, WriteBatch
@@ -53,6 +61,10 @@ class BoundRepository(Protocol[T]):
     """The transactional subset of a repository: reads see the unit's snapshot, writes are
     staged until it commits."""
 
+    def new_id(self) -> str:
+        """A fresh random document id (made locally)."""
+        ...
+
     def get(self, doc_id: str) -> T | None: ...
     def require(self, doc_id: str) -> T: ...
     def get_many(self, doc_ids: Iterable[str]) -> dict[str, T]: ...
@@ -63,6 +75,14 @@ class BoundRepository(Protocol[T]):
     def increment(self, doc_id: str, deltas: Mapping[str, int]) -> None:
         """Move counters by exact deltas without reading them (created at the deltas if the
         document is absent): concurrent units never contend on a read of the counters."""
+
+    def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
+        """Matching documents, read outside the transaction (a query takes no lock and does
+        not see the unit's staged writes); all of them when ``limit`` is None."""
+        ...
+
+    def count(self, *filters: Filter) -> int:
+        """The number of matching documents (outside the transaction, like :meth:`find`)."""
         ...
 
 
@@ -70,16 +90,22 @@ class _Bound(Generic[T]):
     """A repository bound to a Firestore transaction (reads and writes) or batch (writes)."""
 
     def __init__(
-        self, repository: CollectionRepository[T], writer: Transaction | WriteBatch, reads: bool
+        self,
+        repository: CollectionRepository[T],
+        writer: Transaction | WriteBatch | _DryRun,
+        reads: bool,
     ) -> None:
         self._repository = repository
-        self._writer = writer
+        self._writer: Any = writer
         self._reads = reads
 
     def _transaction(self) -> Any:
         if not self._reads:
             raise TypeError("a batch unit of work cannot read: use in_transaction")
-        return self._writer
+        return None if isinstance(self._writer, _DryRun) else self._writer
+
+    def new_id(self) -> str:
+        return self._repository.new_id()
 
     def get(self, doc_id: str) -> T | None:
         return self._repository.get(doc_id, transaction=self._transaction())
@@ -115,11 +141,32 @@ class _Bound(Generic[T]):
         data["updatedAt"] = utcnow()
         self._writer.set(self._repository.ref(doc_id), data, merge=True)
 
+    def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
+        if limit is None:
+            return list(self._repository.stream_all(*filters))
+        return self._repository.query(*filters, limit=limit).items
+
+    def count(self, *filters: Filter) -> int:
+        return self._repository.count(*filters)
+
+
+class _DryRun:
+    """A writer that stages nothing and only remembers whether the work wanted to write:
+    the check before locking of ``in_transaction(..., check_first=True)``."""
+
+    def __init__(self) -> None:
+        self.wrote = False
+
+    def create(self, *_: Any) -> None:
+        self.wrote = True
+
+    set = update = delete = create
+
 
 class FirestoreUnitOfWork:
     """A unit of work over one Firestore transaction or write batch."""
 
-    def __init__(self, writer: Transaction | WriteBatch, *, reads: bool) -> None:
+    def __init__(self, writer: Transaction | WriteBatch | _DryRun, *, reads: bool) -> None:
         self.writer = writer
         self.events: list[DomainEvent] = []
         self._reads = reads
@@ -131,10 +178,19 @@ class FirestoreUnitOfWork:
         self.events.extend(events)
 
 
-def in_transaction(work: Callable[[UnitOfWork], R], *, publish: bool = True) -> R:
+def in_transaction(
+    work: Callable[[UnitOfWork], R], *, publish: bool = True, check_first: bool = False
+) -> R:
     """Run ``work`` in a Firestore transaction (retried on contention; ``Contention`` when it
-    cannot commit), then publish the events of the attempt that committed."""
-    from shared.transactions import run_transaction
+    cannot commit), then publish the events of the attempt that committed.
+
+    ``check_first`` is for a command whose repeat is harmless (``run_idempotent``): ``work``
+    first runs on plain reads with its writes discarded; if it wanted no write and emitted
+    nothing, its answer stands and nothing is locked. Otherwise the transaction runs, and when
+    contention stops it, the check runs again after a short pause: identical calls at once
+    abort each other until one commits, and then every other one finds the change made.
+    """
+    from shared.transactions import run_idempotent, run_transaction
 
     committed: list[DomainEvent] = []
 
@@ -144,10 +200,24 @@ def in_transaction(work: Callable[[UnitOfWork], R], *, publish: bool = True) -> 
         committed[:] = uow.events
         return result
 
-    result = run_transaction(attempt)
+    if check_first:
+        result = run_idempotent(attempt, lambda: _done(work))
+    else:
+        result = run_transaction(attempt)
     if publish:
         _publish(committed)
     return result
+
+
+def _done(work: Callable[[UnitOfWork], R]) -> R | None:
+    """``work``'s answer from plain reads when it would change nothing, else None."""
+    dry = _DryRun()
+    uow = FirestoreUnitOfWork(dry, reads=True)
+    try:
+        result = work(uow)
+    except StaleRead:
+        return None  # the transaction decides
+    return None if dry.wrote or uow.events else result
 
 
 def in_batch(work: Callable[[UnitOfWork], R], *, publish: bool = True) -> R:
@@ -161,6 +231,15 @@ def in_batch(work: Callable[[UnitOfWork], R], *, publish: bool = True) -> R:
     if publish:
         _publish(uow.events)
     return result
+
+
+__all__ = [
+    "BoundRepository",
+    "StaleRead",
+    "UnitOfWork",
+    "in_batch",
+    "in_transaction",
+]
 
 
 def _publish(events: list[DomainEvent]) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
 
 from customer import dns_txt, public_providers
 from customer import repositories as repos
@@ -29,7 +28,7 @@ from customer.models.tenants import RegistrationSettings, Tenant, TenantStatus
 from shared.auth_context import AuthContext
 from shared.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from shared.roles_grant import check_grant
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 
 FIELD = "whitelistedDomains"
 
@@ -45,50 +44,46 @@ def _refuse_public_providers(domains: list[str]) -> None:
 
 
 def update_registration(
-    ctx: AuthContext, tenant_id: str, command: UpdateRegistration
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, command: UpdateRegistration
 ) -> tuple[RegistrationSettings, list[DomainPublic]]:
     """Replace the tenant's domains and default roles: claim the new domains (pending until
     verified), release the dropped ones. Repeating the same request changes nothing."""
     roles = check_grant(ctx, command.default_roles, field="defaultRoles")
     _refuse_public_providers(command.whitelisted_domains)
-    tenants, claims = repos.tenants(), repos.registration_domains()
+    tenants, claims = uow.bind(repos.tenants()), uow.bind(repos.registration_domains())
     wanted = command.whitelisted_domains
-
-    def work(txn: Any) -> tuple[RegistrationSettings, list[DomainPublic]]:
-        tenant = tenants.require(tenant_id, transaction=txn)
-        held = tenant.registration.whitelisted_domains
-        current = claims.get_many([*wanted, *held], transaction=txn)
-        taken = [d for d in wanted if d in current and current[d].tenant_id != tenant_id]
-        if taken:
-            raise AlreadyExists(
-                f"Claimed by another tenant: {', '.join(taken)}",
-                type="domain/claimed",
-                fields=[{"field": FIELD, "message": f"claimed elsewhere: {', '.join(taken)}"}],
+    tenant = tenants.require(tenant_id)
+    held = tenant.registration.whitelisted_domains
+    current = claims.get_many([*wanted, *held])
+    taken = [d for d in wanted if d in current and current[d].tenant_id != tenant_id]
+    if taken:
+        raise AlreadyExists(
+            f"Claimed by another tenant: {', '.join(taken)}",
+            type="domain/claimed",
+            fields=[{"field": FIELD, "message": f"claimed elsewhere: {', '.join(taken)}"}],
+        )
+    now = datetime.now(UTC)
+    result: list[DomainPublic] = []
+    for domain in wanted:
+        claim = current.get(domain)
+        if claim is None:
+            claim = RegistrationDomain(
+                id=domain,
+                domain=domain,
+                tenant_id=tenant_id,
+                verification_token=secrets.token_urlsafe(24),
+                requested_by=ctx.uid,
+                created_at=now,
             )
-        now = datetime.now(UTC)
-        result: list[DomainPublic] = []
-        for domain in wanted:
-            claim = current.get(domain)
-            if claim is None:
-                claim = RegistrationDomain(
-                    id=domain,
-                    domain=domain,
-                    tenant_id=tenant_id,
-                    verification_token=secrets.token_urlsafe(24),
-                    requested_by=ctx.uid,
-                    created_at=now,
-                )
-                claims.create(claim, writer=txn)
-            result.append(claim.public())
-        for domain in held:
-            claim = current.get(domain)
-            if domain not in wanted and claim is not None and claim.tenant_id == tenant_id:
-                claims.delete(domain, writer=txn)
-        settings = RegistrationSettings(whitelisted_domains=wanted, default_roles=roles)
-        tenants.update(tenant_id, {"registration": settings}, writer=txn)
-        return settings, result
-
-    return run_transaction(work)
+            claims.create(claim)
+        result.append(claim.public())
+    for domain in held:
+        claim = current.get(domain)
+        if domain not in wanted and claim is not None and claim.tenant_id == tenant_id:
+            claims.delete(domain)
+    settings = RegistrationSettings(whitelisted_domains=wanted, default_roles=roles)
+    tenants.update(tenant_id, {"registration": settings})
+    return settings, result
 
 
 def list_domains(tenant_id: str) -> tuple[RegistrationSettings, list[DomainPublic]]:
@@ -100,10 +95,12 @@ def list_domains(tenant_id: str) -> tuple[RegistrationSettings, list[DomainPubli
     return tenant.registration, mine
 
 
-def _claim_of(tenant_id: str | None, domain: str, txn: Any = None) -> RegistrationDomain:
-    """The claim on ``domain``; ``not-found`` when there is none, or (with ``tenant_id``) when
-    it is another tenant's: a tenant learns nothing about others' claims here."""
-    claim = repos.registration_domains().get(domain, transaction=txn)
+def _claim_of(
+    tenant_id: str | None, domain: str, found: RegistrationDomain | None
+) -> RegistrationDomain:
+    """The claim on ``domain`` (``found``); ``not-found`` when there is none, or (with
+    ``tenant_id``) when it is another tenant's: a tenant learns nothing about others' claims."""
+    claim = found
     if claim is None or (tenant_id is not None and claim.tenant_id != tenant_id):
         raise NotFound(f"No claim on {domain}", type="domain/not-claimed", id=domain)
     return claim
@@ -112,12 +109,12 @@ def _claim_of(tenant_id: str | None, domain: str, txn: Any = None) -> Registrati
 def _mark_verified(
     tenant_id: str | None, domain: str, token: str | None, by: str, through: VerifiedThrough
 ) -> RegistrationDomain:
-    """Set the claim verified in a transaction; with ``token``, only if the claim still holds
-    that token (it was not released and claimed again while DNS was asked)."""
-    claims = repos.registration_domains()
+    """Set the claim verified in a unit; with ``token``, only if the claim still holds that
+    token (it was not released and claimed again while DNS was asked)."""
 
-    def work(txn: Any) -> RegistrationDomain:
-        claim = _claim_of(tenant_id, domain, txn)
+    def work(uow: UnitOfWork) -> RegistrationDomain:
+        claims = uow.bind(repos.registration_domains())
+        claim = _claim_of(tenant_id, domain, claims.get(domain))
         if token is not None and claim.verification_token != token:
             raise FailedPrecondition("The claim changed; verify again", type="domain/changed")
         if claim.status is DomainStatus.VERIFIED:
@@ -128,16 +125,16 @@ def _mark_verified(
             "verified_by": by,
             "verified_through": through,
         }
-        claims.update(domain, changes, writer=txn)
+        claims.update(domain, changes)
         return claim.model_copy(update=changes)
 
-    return run_transaction(work)
+    return in_transaction(work)
 
 
 def verify_domain(ctx: AuthContext, tenant_id: str, domain: str) -> RegistrationDomain:
     """Verify the tenant's claim by its TXT record; ``failed-precondition``
     (``domain/unverified``, with the record expected) when the record is not there yet."""
-    claim = _claim_of(tenant_id, domain)
+    claim = _claim_of(tenant_id, domain, repos.registration_domains().get(domain))
     if claim.status is DomainStatus.VERIFIED:
         return claim
     if claim.txt_record not in dns_txt.txt_records(domain):
@@ -154,12 +151,12 @@ def approve_domain(ctx: AuthContext, domain: str) -> RegistrationDomain:
     return _mark_verified(None, domain, None, ctx.uid, VerifiedThrough.PLATFORM_ADMIN)
 
 
-def verified_tenant(domain: str, *, transaction: Any) -> Tenant | None:
-    """The active tenant whose verified claim covers ``domain``, read in ``transaction``."""
-    claim = repos.registration_domains().get(domain, transaction=transaction)
+def verified_tenant(uow: UnitOfWork, domain: str) -> Tenant | None:
+    """The active tenant whose verified claim covers ``domain``, read in the unit."""
+    claim = uow.bind(repos.registration_domains()).get(domain)
     if claim is None or claim.status is not DomainStatus.VERIFIED:
         return None
-    tenant = repos.tenants().get(claim.tenant_id, transaction=transaction)
+    tenant = uow.bind(repos.tenants()).get(claim.tenant_id)
     if tenant is None or tenant.status is not TenantStatus.ACTIVE:
         return None
     if domain not in tenant.registration.whitelisted_domains:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from customer import invitation_tokens
 from customer import repositories as repos
@@ -26,7 +25,7 @@ from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition
 from shared.repository import Order, Page, where
 from shared.roles_grant import check_grant
-from shared.transactions import run_idempotent
+from shared.unit_of_work import UnitOfWork
 
 
 def invitation_id(email: str) -> str:
@@ -71,28 +70,16 @@ def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitatio
     )
 
 
-def revoke_invitation(tenant_id: str, invitation_id: str) -> Invitation:
+def revoke_invitation(uow: UnitOfWork, tenant_id: str, invitation_id: str) -> Invitation:
     """Revoke a pending invitation; revoking twice is a no-op; an accepted one stays accepted.
 
-    A repeat is answered from a plain read before any transaction (revoked is final), and an
-    identical call that won the race makes this one succeed too (``run_idempotent``)."""
-    repo = repos.invitations(tenant_id)
-
-    def revoked(invitation: Invitation) -> Invitation:
-        if invitation.status is InvitationStatus.ACCEPTED:
-            raise FailedPrecondition(
-                "The invitation was already accepted", type="invitation/accepted"
-            )
-        return invitation.model_copy(update={"status": InvitationStatus.REVOKED})
-
-    def done() -> Invitation | None:
-        current = repo.require(invitation_id)
-        return None if current.status is InvitationStatus.PENDING else revoked(current)
-
-    def work(txn: Any) -> Invitation:
-        invitation = repo.require(invitation_id, transaction=txn)
-        if invitation.status is InvitationStatus.PENDING:
-            repo.update(invitation_id, {"status": InvitationStatus.REVOKED}, writer=txn)
-        return revoked(invitation)
-
-    return run_idempotent(work, done)
+    A repeat writes nothing, so the callable runs it with ``check_first`` (revoked is final):
+    answered from a plain read before any transaction, and an identical call that won the race
+    makes this one succeed too."""
+    invitations = uow.bind(repos.invitations(tenant_id))
+    invitation = invitations.require(invitation_id)
+    if invitation.status is InvitationStatus.ACCEPTED:
+        raise FailedPrecondition("The invitation was already accepted", type="invitation/accepted")
+    if invitation.status is InvitationStatus.PENDING:
+        invitations.update(invitation_id, {"status": InvitationStatus.REVOKED})
+    return invitation.model_copy(update={"status": InvitationStatus.REVOKED})

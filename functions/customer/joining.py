@@ -1,7 +1,8 @@
 """Joining a tenant: by an invitation's token, or automatically for a verified email.
 
-Every way in writes the same things in one transaction: the invitation consumed (if one was
-used) and the user's first profile (through ``user.public``); the caller then sets the claims.
+Every way in writes the same things in one unit of work: the invitation consumed (if one was
+used) and the user's first profile (through ``user.public``, bound to the same unit); the
+caller then sets the claims.
 
 - :func:`accept_invitation` (``customer_accept_invitation``): the token from the link proves
   the invitee got the email; the signed-in account's email must be the invitation's.
@@ -16,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from customer import domains, invitation_tokens
 from customer import repositories as repos
 from customer.models.tenants import Invitation, InvitationStatus, TenantStatus
 from shared.errors import FailedPrecondition, NotFound, PermissionDenied
-from shared.transactions import run_transaction
+from shared.repository import where
+from shared.unit_of_work import UnitOfWork, in_transaction
 from user import public as user_public
 
 
@@ -52,28 +53,30 @@ def _usable(invitation: Invitation | None, now: datetime) -> bool:
 
 
 def _consume(
-    txn: Any, invitation: Invitation, uid: str, email: str, display_name: str | None
+    uow: UnitOfWork, invitation: Invitation, uid: str, email: str, display_name: str | None
 ) -> Joined | None:
-    """In ``txn``: the invitation accepted by ``uid`` and the profile created; None when the
+    """In the unit: the invitation accepted by ``uid`` and the profile created; None when the
     tenant is no longer active or the user already has a profile there."""
-    tenant = repos.tenants().get(invitation.tenant_id, transaction=txn)
+    tenant = uow.bind(repos.tenants()).get(invitation.tenant_id)
     if tenant is None or tenant.status is not TenantStatus.ACTIVE:
         return None
-    if user_public.profile_exists(tenant.id, uid, transaction=txn):
+    if user_public.profile_exists(uow, tenant.id, uid):
         return None
-    repos.invitations(tenant.id).update(
+    uow.bind(repos.invitations(tenant.id)).update(
         invitation.id,
         {"status": InvitationStatus.ACCEPTED, "accepted_by": uid, "accepted_at": datetime.now(UTC)},
-        writer=txn,
     )
-    user_public.create_first_profile(
-        tenant.id, uid, email, display_name, invitation.roles, transaction=txn
-    )
+    user_public.create_first_profile(uow, tenant.id, uid, email, display_name, invitation.roles)
     return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
 
 
 def accept_invitation(
-    uid: str, email: str | None, current_tenant: str | None, token: str, display_name: str | None
+    uow: UnitOfWork,
+    uid: str,
+    email: str | None,
+    current_tenant: str | None,
+    token: str,
+    display_name: str | None,
 ) -> Joined:
     """Place the signed-in user ``uid`` by the invitation ``token`` names.
 
@@ -87,83 +90,75 @@ def accept_invitation(
     parsed = invitation_tokens.parse(token)
     if parsed is None:
         raise _invalid_token()
-    invitations = repos.invitations(parsed.tenant_id)
-
-    def work(txn: Any) -> Joined:
-        invitation = invitations.get(parsed.invitation_id, transaction=txn)
-        if invitation is None or not invitation_tokens.matches(
-            parsed, invitation.token_salt, invitation.token_hash
-        ):
-            raise _invalid_token()
-        if (email or "").lower() != invitation.email:
-            raise PermissionDenied(
-                "The invitation was sent to another email address",
-                type="invitation/email-mismatch",
-            )
-        if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == uid:
-            tenant = repos.tenants().require(invitation.tenant_id, transaction=txn)
-            return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
-        if not _usable(invitation, datetime.now(UTC)):
-            raise _invalid_token()
-        if current_tenant is not None:
-            raise FailedPrecondition(
-                "The account already belongs to a tenant", type="invitation/has-tenant"
-            )
-        joined = _consume(txn, invitation, uid, invitation.email, display_name)
-        if joined is None:
-            raise FailedPrecondition(
-                "The tenant does not accept this invitation now", type="invitation/unusable"
-            )
-        return joined
-
-    return run_transaction(work)
+    invitation = uow.bind(repos.invitations(parsed.tenant_id)).get(parsed.invitation_id)
+    if invitation is None or not invitation_tokens.matches(
+        parsed, invitation.token_salt, invitation.token_hash
+    ):
+        raise _invalid_token()
+    if (email or "").lower() != invitation.email:
+        raise PermissionDenied(
+            "The invitation was sent to another email address",
+            type="invitation/email-mismatch",
+        )
+    if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == uid:
+        tenant = uow.bind(repos.tenants()).require(invitation.tenant_id)
+        return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
+    if not _usable(invitation, datetime.now(UTC)):
+        raise _invalid_token()
+    if current_tenant is not None:
+        raise FailedPrecondition(
+            "The account already belongs to a tenant", type="invitation/has-tenant"
+        )
+    joined = _consume(uow, invitation, uid, invitation.email, display_name)
+    if joined is None:
+        raise FailedPrecondition(
+            "The tenant does not accept this invitation now", type="invitation/unusable"
+        )
+    return joined
 
 
 def pending_invitations(email: str) -> list[Invitation]:
     """Pending, unexpired invitations for ``email`` across tenants (a collection-group query
     on ``invitations``, indexed in firestore.indexes.json)."""
-    from google.cloud.firestore import FieldFilter
-
-    from shared.clients import firestore_client
-
-    query = (
-        firestore_client()
-        .collection_group(repos.INVITATIONS)
-        .where(filter=FieldFilter("email", "==", email))
-        .where(filter=FieldFilter("status", "==", InvitationStatus.PENDING.value))
+    found = repos.invitations_everywhere().stream_all(
+        where("email", "==", email), where("status", "==", InvitationStatus.PENDING)
     )
     now = datetime.now(UTC)
-    found = [Invitation.from_firestore(s.id, s.to_dict() or {}) for s in query.stream()]
     return [i for i in found if _usable(i, now)]
 
 
 def place_verified_email(uid: str, email: str, display_name: str | None) -> Joined | None:
     """Place a user whose email the provider (or our verification link) proved; None when the
-    rules name no single tenant. Call only for a verified email."""
+    rules name no single tenant. Call only for a verified email.
+
+    The candidates come from a query across tenants (no lock); the one chosen is read again in
+    the unit that consumes it."""
     email = email.lower()
     candidates = pending_invitations(email)
     if len(candidates) > 1:
         return None
     if candidates:
-        invitation = candidates[0]
-
-        def by_invitation(txn: Any) -> Joined | None:
-            current = repos.invitations(invitation.tenant_id).get(invitation.id, transaction=txn)
-            if current is None or not _usable(current, datetime.now(UTC)):
-                return None
-            return _consume(txn, current, uid, email, display_name)
-
-        return run_transaction(by_invitation)
+        chosen = candidates[0]
+        return in_transaction(lambda uow: _by_invitation(uow, chosen, uid, email, display_name))
     domain = email.rsplit("@", 1)[-1]
+    return in_transaction(lambda uow: _by_domain(uow, domain, uid, email, display_name))
 
-    def by_domain(txn: Any) -> Joined | None:
-        tenant = domains.verified_tenant(domain, transaction=txn)
-        if tenant is None or user_public.profile_exists(tenant.id, uid, transaction=txn):
-            return None
-        roles = tenant.registration.default_roles
-        user_public.create_first_profile(
-            tenant.id, uid, email, display_name, roles, transaction=txn
-        )
-        return Joined(tenant.id, roles, tenant.products, "domain")
 
-    return run_transaction(by_domain)
+def _by_invitation(
+    uow: UnitOfWork, invitation: Invitation, uid: str, email: str, display_name: str | None
+) -> Joined | None:
+    current = uow.bind(repos.invitations(invitation.tenant_id)).get(invitation.id)
+    if current is None or not _usable(current, datetime.now(UTC)):
+        return None
+    return _consume(uow, current, uid, email, display_name)
+
+
+def _by_domain(
+    uow: UnitOfWork, domain: str, uid: str, email: str, display_name: str | None
+) -> Joined | None:
+    tenant = domains.verified_tenant(uow, domain)
+    if tenant is None or user_public.profile_exists(uow, tenant.id, uid):
+        return None
+    roles = tenant.registration.default_roles
+    user_public.create_first_profile(uow, tenant.id, uid, email, display_name, roles)
+    return Joined(tenant.id, roles, tenant.products, "domain")

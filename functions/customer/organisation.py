@@ -8,12 +8,15 @@ that client exists and is active. Entries are never deleted: deactivating sets `
 Each scope has exactly one headquarters location once it has a location at all: the first
 location of a scope becomes it, and making another location the headquarters unsets the
 previous one in the same transaction. The headquarters cannot be deactivated or just unset.
+
+The commands take a unit of work (``shared.unit_of_work``); the callables run them in a
+transaction, and ``tests/unit/test_organisation_rules.py`` runs them on the in-memory fake.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from customer import repositories as repos
 from customer.models.organisation import (
@@ -30,10 +33,7 @@ from customer.models.organisation import (
 from customer.models.tenants import Location
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import CollectionRepository, Order, Page, where
-from shared.transactions import run_transaction
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
+from shared.unit_of_work import StaleRead, UnitOfWork
 
 _ENVELOPE = {"kind", "tenant_id", "client_id", "id"}
 """Request fields that say where an entry is, not what it holds."""
@@ -54,84 +54,72 @@ def repository(tenant_id: str, kind: OrgKind, client_id: str | None) -> Collecti
 
 
 # -- commands ---------------------------------------------------------------------------------
-def create_entry(tenant_id: str, command: EntryCreate) -> OrgEntry:
+def create_entry(uow: UnitOfWork, tenant_id: str, command: EntryCreate) -> OrgEntry:
     """Create an entry of the command's kind; a location may become its scope's headquarters."""
     client_id = getattr(command, "client_id", None)
-    repo = repository(tenant_id, command.kind, client_id)
+    entries = uow.bind(repository(tenant_id, command.kind, client_id))
     fields = {
         name: getattr(command, name) for name in type(command).model_fields.keys() - _ENVELOPE
     }
     scope = {} if command.kind == "client" else {"client_id": client_id}
-    entry: OrgEntry = repo.model(id=repo.new_id(), tenant_id=tenant_id, **scope, **fields)
+    model = repository(tenant_id, command.kind, client_id).model
+    entry: OrgEntry = model(id=entries.new_id(), tenant_id=tenant_id, **scope, **fields)
     if isinstance(entry, Contact):
         entry = _checked_contact(entry, label_given=entry.custom_label is not None)
-
-    def work(txn: Transaction) -> OrgEntry:
-        if client_id is not None:
-            _require_active_client(tenant_id, client_id, txn)
-        created = entry
-        if isinstance(created, Location):
-            headquarters = _move_headquarters(
-                tenant_id, client_id, txn, created.id, wanted=created.headquarters
-            )
-            created = created.model_copy(update={"headquarters": headquarters})
-        return repo.create(created, writer=txn)
-
-    return run_transaction(work)
+    if client_id is not None:
+        _require_active_client(uow, tenant_id, client_id)
+    if isinstance(entry, Location):
+        headquarters = _move_headquarters(
+            uow, tenant_id, client_id, entry.id, wanted=entry.headquarters
+        )
+        entry = entry.model_copy(update={"headquarters": headquarters})
+    return entries.create(entry)
 
 
-def update_entry(tenant_id: str, command: EntryUpdate) -> OrgEntry:
+def update_entry(uow: UnitOfWork, tenant_id: str, command: EntryUpdate) -> OrgEntry:
     """Change the fields the command names (an inactive entry is read-only)."""
     client_id = getattr(command, "client_id", None)
-    repo = repository(tenant_id, command.kind, client_id)
+    entries = uow.bind(repository(tenant_id, command.kind, client_id))
     changes: dict[str, Any] = {
         name: getattr(command, name) for name in command.model_fields_set - _ENVELOPE
     }
-
-    def work(txn: Transaction) -> OrgEntry:
-        if client_id is not None:
-            _require_active_client(tenant_id, client_id, txn)
-        current = repo.require(command.id, transaction=txn)
-        _require_active(command.kind, current)
-        if isinstance(current, Location) and "headquarters" in changes:
-            if not changes["headquarters"] and current.headquarters:
-                raise FailedPrecondition(
-                    "A scope keeps its headquarters: make another location the headquarters",
-                    type="organisation/headquarters",
-                )
-            if changes["headquarters"] and not current.headquarters:
-                _move_headquarters(tenant_id, client_id, txn, current.id, wanted=True)
-        updated = type(current).model_validate({**dict(current), **changes})
-        if isinstance(updated, Contact):
-            updated = _checked_contact(updated, label_given="custom_label" in changes)
-            if updated.custom_label != current.custom_label:
-                changes["custom_label"] = updated.custom_label
-        if changes:
-            repo.update(current.id, changes, writer=txn)
-        return updated
-
-    return run_transaction(work)
-
-
-def deactivate_entry(tenant_id: str, ref: OrgEntryRef) -> OrgEntry:
-    """Set ``active: false``; deactivating an inactive entry changes nothing."""
-    repo = repository(tenant_id, ref.kind, ref.client_id)
-
-    def work(txn: Transaction) -> OrgEntry:
-        if ref.client_id is not None:
-            _require_active_client(tenant_id, ref.client_id, txn)
-        current = repo.require(ref.id, transaction=txn)
-        if not current.active:
-            return current
-        if isinstance(current, Location) and current.headquarters:
+    if client_id is not None:
+        _require_active_client(uow, tenant_id, client_id)
+    current = entries.require(command.id)
+    _require_active(command.kind, current)
+    if isinstance(current, Location) and "headquarters" in changes:
+        if not changes["headquarters"] and current.headquarters:
             raise FailedPrecondition(
-                "The headquarters cannot be deactivated: make another location the headquarters",
+                "A scope keeps its headquarters: make another location the headquarters",
                 type="organisation/headquarters",
             )
-        repo.update(current.id, {"active": False}, writer=txn)
-        return current.model_copy(update={"active": False})
+        if changes["headquarters"] and not current.headquarters:
+            _move_headquarters(uow, tenant_id, client_id, current.id, wanted=True)
+    updated = type(current).model_validate({**dict(current), **changes})
+    if isinstance(updated, Contact):
+        updated = _checked_contact(updated, label_given="custom_label" in changes)
+        if updated.custom_label != current.custom_label:
+            changes["custom_label"] = updated.custom_label
+    if changes:
+        entries.update(current.id, changes)
+    return updated
 
-    return run_transaction(work)
+
+def deactivate_entry(uow: UnitOfWork, tenant_id: str, ref: OrgEntryRef) -> OrgEntry:
+    """Set ``active: false``; deactivating an inactive entry changes nothing."""
+    entries = uow.bind(repository(tenant_id, ref.kind, ref.client_id))
+    if ref.client_id is not None:
+        _require_active_client(uow, tenant_id, ref.client_id)
+    current = entries.require(ref.id)
+    if not current.active:
+        return current
+    if isinstance(current, Location) and current.headquarters:
+        raise FailedPrecondition(
+            "The headquarters cannot be deactivated: make another location the headquarters",
+            type="organisation/headquarters",
+        )
+    entries.update(current.id, {"active": False})
+    return current.model_copy(update={"active": False})
 
 
 def list_entries(tenant_id: str, query: ListOrgEntries) -> Page[Any]:
@@ -148,11 +136,11 @@ def list_entries(tenant_id: str, query: ListOrgEntries) -> Page[Any]:
 
 
 # -- rules ------------------------------------------------------------------------------------
-def _require_active_client(tenant_id: str, client_id: str, txn: Transaction) -> Client:
+def _require_active_client(uow: UnitOfWork, tenant_id: str, client_id: str) -> Client:
     """The client whose entries change: it must exist (``not-found``) and be active.
 
-    Read in the transaction, so deactivating the client and changing its data serialise."""
-    client = repos.clients(tenant_id).require(client_id, transaction=txn)
+    Read in the unit, so deactivating the client and changing its data serialise."""
+    client = uow.bind(repos.clients(tenant_id)).require(client_id)
     if not client.active:
         raise FailedPrecondition("The client is deactivated", type="organisation/client-inactive")
     return client
@@ -185,29 +173,27 @@ def _invalid_label(message: str) -> InvalidArgument:
 
 
 def _move_headquarters(
-    tenant_id: str, client_id: str | None, txn: Transaction, location_id: str, *, wanted: bool
+    uow: UnitOfWork, tenant_id: str, client_id: str | None, location_id: str, *, wanted: bool
 ) -> bool:
     """Whether ``location_id`` is to be its scope's headquarters; if so, unset the others.
 
-    The current headquarters are found by a query (repositories query outside transactions),
-    then read in the transaction: if one stopped being the headquarters meanwhile the whole
-    unit is retried, and two moves of the same scope contend on the same document. A scope with
+    The current headquarters are found by a query (which takes no lock), then read in the
+    unit: if one stopped being the headquarters meanwhile the whole unit runs again
+    (``StaleRead``), and two moves of the same scope contend on the same document. A scope with
     no headquarters yet takes this location; for a client's scope the client document is
     touched too, so two first locations created at once cannot both claim it. (The tenant's own
     scope always has one: ``customer_create`` writes it.) Only reads come before the writes.
     """
-    from google.api_core.exceptions import Aborted
-
-    repo = repos.org_locations(tenant_id, client_id)
-    found = repo.query(where("headquarters", "==", True), limit=HEADQUARTERS_SCAN).items
+    locations = uow.bind(repos.org_locations(tenant_id, client_id))
+    found = locations.find(where("headquarters", "==", True), limit=HEADQUARTERS_SCAN)
     if found and not wanted:
         return False
     others = [location.id for location in found if location.id != location_id]
-    current = repo.get_many(others, transaction=txn)
+    current = locations.get_many(others)
     if any(not (o in current and current[o].headquarters) for o in others):
-        raise Aborted("The headquarters moved meanwhile")  # run_transaction retries the unit
+        raise StaleRead("The headquarters moved meanwhile")
     for other in others:
-        repo.update(other, {"headquarters": False}, writer=txn)
+        locations.update(other, {"headquarters": False})
     if not found and client_id is not None:
-        repos.clients(tenant_id).update(client_id, {}, writer=txn)
+        uow.bind(repos.clients(tenant_id)).update(client_id, {})
     return True

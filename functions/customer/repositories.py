@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from customer.models.tenants import Invitation, Location, Tenant
 from shared import paths
-from shared.repository import CollectionRepository
+from shared.repository import CollectionGroup, CollectionRepository
 
 if TYPE_CHECKING:
     from customer.models.domains import RegistrationDomain
@@ -39,6 +39,12 @@ def locations(tenant_id: str) -> CollectionRepository[Location]:
 def invitations(tenant_id: str) -> CollectionRepository[Invitation]:
     """``tenants/{tenantId}/invitations``."""
     return CollectionRepository(Invitation, paths.tenant_collection(tenant_id, INVITATIONS))
+
+
+def invitations_everywhere() -> CollectionGroup[Invitation]:
+    """Every tenant's ``invitations`` (a collection group, read only: an email's pending
+    invitations across tenants)."""
+    return CollectionGroup(Invitation, INVITATIONS)
 
 
 # -- organisation: the tenant's own entries, or a client's (under ``clients/{clientId}``) -------

@@ -20,7 +20,7 @@ from customer.models.tenants import (
 )
 from shared.auth_context import AuthContext
 from shared.errors import InvalidArgument, PermissionDenied
-from shared.transactions import atomic_batch, run_transaction
+from shared.unit_of_work import UnitOfWork, in_batch
 
 FIRST_ADMIN_ROLES = ["tenant-admin"]
 
@@ -55,10 +55,13 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         headquarters=True,
     )
     invitation, token = new_invitation(tenant_id, command.admin_email, FIRST_ADMIN_ROLES, ctx.uid)
-    with atomic_batch() as batch:
-        tenants.create(tenant, writer=batch)
-        locations.create(headquarters, writer=batch)
-        invitations.create(invitation, writer=batch)
+
+    def write(uow: UnitOfWork) -> None:
+        uow.bind(tenants).create(tenant)
+        uow.bind(locations).create(headquarters)
+        uow.bind(invitations).create(invitation)
+
+    in_batch(write)
     return CreatedCustomer(
         tenant_id=tenant_id,
         tenant=tenant,
@@ -72,7 +75,9 @@ def get_customer(tenant_id: str) -> Tenant:
     return repos.tenants().require(tenant_id)
 
 
-def update_customer(ctx: AuthContext, tenant_id: str, command: UpdateCustomer) -> Tenant:
+def update_customer(
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, command: UpdateCustomer
+) -> Tenant:
     """Change name, address, settings; products only by platform admins (they are billed)."""
     changes: dict[str, Any] = {
         name: getattr(command, name)
@@ -86,12 +91,8 @@ def update_customer(ctx: AuthContext, tenant_id: str, command: UpdateCustomer) -
             )
         _check_products(changes["products"])
         changes["products"] = sorted(set(changes["products"]))
-    repo = repos.tenants()
-
-    def work(txn: Any) -> Tenant:
-        tenant = repo.require(tenant_id, transaction=txn)
-        if changes:
-            repo.update(tenant_id, changes, writer=txn)
-        return Tenant.model_validate({**tenant.model_dump(), **changes})
-
-    return run_transaction(work)
+    tenants = uow.bind(repos.tenants())
+    tenant = tenants.require(tenant_id)
+    if changes:
+        tenants.update(tenant_id, changes)
+    return Tenant.model_validate({**tenant.model_dump(), **changes})

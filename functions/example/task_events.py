@@ -13,7 +13,7 @@ from example import repositories as repos
 from shared.events import DomainEvent, new_event
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
+    from shared.unit_of_work import UnitOfWork
 
 CREATED = "example.task_created"
 COMPLETED = "example.task_completed"
@@ -68,9 +68,9 @@ def event_for_change(
     )
 
 
-def apply_open_delta(event: DomainEvent, txn: Transaction) -> None:
-    """Add the event's ``openDelta`` to its project's ``openTaskCount`` (inside the ledger
-    transaction of :func:`shared.events.process_once`). A deleted project is left alone.
+def apply_open_delta(event: DomainEvent, uow: UnitOfWork) -> None:
+    """Add the event's ``openDelta`` to its project's ``openTaskCount`` (inside the ledger's
+    unit of work of :func:`shared.events.process_once`). A deleted project is left alone.
 
     The existence check reads outside the transaction on purpose: a transactional read would
     share-lock the project, and concurrent consumers each holding that lock while waiting to
@@ -86,4 +86,4 @@ def apply_open_delta(event: DomainEvent, txn: Transaction) -> None:
     project_id = str(event.data["projectId"])
     if project_repo.get(project_id) is None:
         return
-    project_repo.update(project_id, {"open_task_count": Increment(delta)}, writer=txn)
+    uow.bind(project_repo).update(project_id, {"open_task_count": Increment(delta)})

@@ -22,6 +22,7 @@ from example.models.projects import ReminderTask, Task
 from shared import events, logs
 from shared.document_changes import before_after
 from shared.tasks import task_handler
+from shared.unit_of_work import UnitOfWork, in_transaction
 
 TASK_DOCUMENT = "tenants/{tenantId}/projects/{projectId}/tasks/{taskId}"
 
@@ -46,8 +47,8 @@ def example_on_task_written(event: firestore_fn.Event[firestore_fn.Change[Any]])
     "example_count_open_tasks",
     types=[task_events.CREATED, task_events.COMPLETED, task_events.REOPENED, task_events.DELETED],
 )
-def example_count_open_tasks(event: events.DomainEvent, txn: Any) -> None:
-    task_events.apply_open_delta(event, txn)
+def example_count_open_tasks(event: events.DomainEvent, uow: UnitOfWork) -> None:
+    task_events.apply_open_delta(event, uow)
 
 
 @tasks_fn.on_task_dispatched(
@@ -56,7 +57,7 @@ def example_count_open_tasks(event: events.DomainEvent, txn: Any) -> None:
 )
 @task_handler(ReminderTask)
 def exampleSendDueReminder(payload: ReminderTask) -> None:
-    reminders.send_due_reminder(payload)
+    in_transaction(lambda uow: reminders.send_due_reminder(uow, payload))
 
 
 @scheduler_fn.on_schedule(schedule="0 3 * * *", timezone=scheduler_fn.Timezone("UTC"))

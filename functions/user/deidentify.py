@@ -24,7 +24,8 @@ from pydantic import Field
 from shared import logs
 from shared.events import DomainEvent
 from shared.models import Model
-from shared.transactions import run_transaction
+from shared.repository import where
+from shared.unit_of_work import UnitOfWork, in_transaction
 from user import repositories as repos
 from user import user_events
 from user.models.profiles import DEIDENTIFIED_NAME, PERSONAL_FIELDS, UserType
@@ -49,33 +50,34 @@ def placeholders() -> dict[str, Any]:
 
 def deidentify(tenant_id: str, user_id: str, *, now: datetime | None = None) -> bool:
     """Remove the user's personal data if it is due; True if this call did it."""
-    profiles = repos.profiles(tenant_id)
-    now = now or datetime.now(UTC)
-
-    def work(txn: Any) -> bool:
-        profile = profiles.get(user_id, transaction=txn)
-        if (
-            profile is None
-            or not profile.disabled
-            or profile.deidentified
-            or profile.type is not UserType.CONSUMER
-            or profile.deidentify_at is None
-            or profile.deidentify_at > now
-        ):
-            return False
-        changes = {
-            **placeholders(),
-            "deidentified": True,
-            "deidentified_at": now,
-            "deidentify_at": None,
-        }
-        profiles.update(user_id, changes, writer=txn)
-        repos.private_profiles(tenant_id, user_id).delete(repos.PRIVATE_PROFILE, writer=txn)
-        return True
-
-    done = run_transaction(work)
+    at = now or datetime.now(UTC)
+    done = in_transaction(lambda uow: deidentify_profile(uow, tenant_id, user_id, at))
     _log.info("de-identification", extra={"fields": {"userId": user_id, "done": done}})
     return done
+
+
+def deidentify_profile(uow: UnitOfWork, tenant_id: str, user_id: str, now: datetime) -> bool:
+    """In the unit: the personal data removed if still due at ``now``; whether it was."""
+    profiles = uow.bind(repos.profiles(tenant_id))
+    profile = profiles.get(user_id)
+    if (
+        profile is None
+        or not profile.disabled
+        or profile.deidentified
+        or profile.type is not UserType.CONSUMER
+        or profile.deidentify_at is None
+        or profile.deidentify_at > now
+    ):
+        return False
+    changes = {
+        **placeholders(),
+        "deidentified": True,
+        "deidentified_at": now,
+        "deidentify_at": None,
+    }
+    profiles.update(user_id, changes)
+    uow.bind(repos.private_profiles(tenant_id, user_id)).delete(repos.PRIVATE_PROFILE)
+    return True
 
 
 def queue(tenant_id: str, user_id: str) -> None:
@@ -112,25 +114,8 @@ def queue_if_due(
 def deidentify_due(now: datetime | None = None, *, page_size: int = 200) -> int:
     """De-identify every profile whose ``deidentifyAt`` has passed, across tenants (a
     collection-group query on ``users``, indexed in firestore.indexes.json); how many."""
-    from google.cloud.firestore import FieldFilter
-
-    from shared.clients import firestore_client
-
-    now = now or datetime.now(UTC)
-    query = (
-        firestore_client()
-        .collection_group(repos.USERS)
-        .where(filter=FieldFilter("deidentifyAt", "<=", now))
-        .order_by("deidentifyAt")
-        .limit(page_size)
+    at = now or datetime.now(UTC)
+    due = repos.profiles_everywhere().stream_all(
+        where("deidentify_at", "<=", at), page_size=page_size
     )
-    done = 0
-    last = None
-    while True:
-        page = list((query.start_after(last) if last is not None else query).stream())
-        for snapshot in page:
-            tenant_id = str(snapshot.get("tenantId"))
-            done += deidentify(tenant_id, snapshot.id, now=now)
-        if len(page) < page_size:
-            return done
-        last = page[-1]
+    return sum(deidentify(profile.tenant_id, profile.id, now=at) for profile in due)

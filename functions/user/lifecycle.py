@@ -27,7 +27,7 @@ from shared.errors import FailedPrecondition, PermissionDenied
 from shared.repository import Page
 from shared.roles_grant import check_may_act_on, may_act_on
 from shared.sweeps import Sweeper, SweepJob, SweepKind
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork
 from user import repositories as repos
 from user.models.profiles import UserProfile, UserType
 from user.profiles import require_reachable
@@ -62,48 +62,42 @@ ENABLE_CHANGES: dict[str, Any] = {
 }
 
 
-def _reachable_target(ctx: AuthContext, tenant_id: str, user_id: str, txn: Any) -> UserProfile:
+def _reachable_target(
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, user_id: str
+) -> UserProfile:
     """The profile the caller may act on: not-found as for an unknown uid when it is a
     platform admin's (tenants never learn one exists), never oneself, never a user above the
     caller's station."""
-    profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
+    profile = require_reachable(ctx, tenant_id, user_id, uow)
     if profile.id == ctx.uid:
         raise PermissionDenied("Nobody deactivates their own account", type="users/self")
     check_may_act_on(ctx, profile.id, profile.roles)
     return profile
 
 
-def deactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
-    """Deactivate one user; deactivating a deactivated user changes nothing."""
-    profiles = repos.profiles(tenant_id)
-    keep = retention(tenant_id)
-
-    def work(txn: Any) -> UserProfile:
-        profile = _reachable_target(ctx, tenant_id, user_id, txn)
-        if profile.disabled:
-            return profile
-        changes = disable_changes(profile, ctx.uid, datetime.now(UTC), keep)
-        profiles.update(user_id, changes, writer=txn)
-        return profile.model_copy(update=changes)
-
-    return run_transaction(work)
+def deactivate_user(
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, user_id: str, *, keep: timedelta
+) -> UserProfile:
+    """Deactivate one user (a consumer's data is kept for ``keep``: :func:`retention`);
+    deactivating a deactivated user changes nothing."""
+    profile = _reachable_target(uow, ctx, tenant_id, user_id)
+    if profile.disabled:
+        return profile
+    changes = disable_changes(profile, ctx.uid, datetime.now(UTC), keep)
+    uow.bind(repos.profiles(tenant_id)).update(user_id, changes)
+    return profile.model_copy(update=changes)
 
 
-def reactivate_user(ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
+def reactivate_user(uow: UnitOfWork, ctx: AuthContext, tenant_id: str, user_id: str) -> UserProfile:
     """Reactivate one user (cancelling a pending de-identification); a de-identified user
     cannot come back (``users/deidentified``)."""
-    profiles = repos.profiles(tenant_id)
-
-    def work(txn: Any) -> UserProfile:
-        profile = _reachable_target(ctx, tenant_id, user_id, txn)
-        if profile.deidentified:
-            raise FailedPrecondition("The user was de-identified", type="users/deidentified")
-        if not profile.disabled:
-            return profile
-        profiles.update(user_id, ENABLE_CHANGES, writer=txn)
-        return profile.model_copy(update=ENABLE_CHANGES)
-
-    return run_transaction(work)
+    profile = _reachable_target(uow, ctx, tenant_id, user_id)
+    if profile.deidentified:
+        raise FailedPrecondition("The user was de-identified", type="users/deidentified")
+    if not profile.disabled:
+        return profile
+    uow.bind(repos.profiles(tenant_id)).update(user_id, ENABLE_CHANGES)
+    return profile.model_copy(update=ENABLE_CHANGES)
 
 
 # -- bulk: every user of a tenant -------------------------------------------------------------
@@ -137,14 +131,13 @@ def _actor_allows(job: SweepJob) -> Callable[[UserProfile], bool]:
     return allows
 
 
-def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
-    """Set semantics: users already disabled, platform admins, the one who asked and users
-    above the actor's station are left alone, so a second pass changes nothing."""
-    by, spared = str(job.params.get("by", "")), job.params.get("exceptUserId")
-    keep = retention(job.tenant_id)
-    now = datetime.now(UTC)
+def deactivation_targets(job: SweepJob, users: list[UserProfile]) -> list[UserProfile]:
+    """Whom a deactivation page changes. Set semantics: users already disabled, platform
+    admins, the one who asked and users above the actor's station are left alone, so a second
+    pass changes nothing."""
+    spared = job.params.get("exceptUserId")
     allowed = _actor_allows(job)
-    targets = [
+    return [
         u
         for u in users
         if not u.disabled
@@ -152,17 +145,14 @@ def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
         and u.id != spared
         and allowed(u)
     ]
-    return repos.profiles(job.tenant_id).update_many(
-        (u.id, disable_changes(u, by, now, keep)) for u in targets
-    )
 
 
-def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
-    """Re-enable disabled users (only those ``onlyDisabledBy`` disabled, when given); the
-    de-identified stay as they are."""
+def reactivation_targets(job: SweepJob, users: list[UserProfile]) -> list[UserProfile]:
+    """Whom a reactivation page re-enables: disabled users (only those ``onlyDisabledBy``
+    disabled, when given) within the actor's station; the de-identified stay as they are."""
     only = job.params.get("onlyDisabledBy")
     allowed = _actor_allows(job)
-    targets = [
+    return [
         u
         for u in users
         if u.disabled
@@ -170,7 +160,21 @@ def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
         and (only is None or u.disabled_by == only)
         and allowed(u)
     ]
-    return repos.profiles(job.tenant_id).update_many((u.id, ENABLE_CHANGES) for u in targets)
+
+
+def _deactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    by = str(job.params.get("by", ""))
+    keep = retention(job.tenant_id)
+    now = datetime.now(UTC)
+    return repos.profiles(job.tenant_id).update_many(
+        (u.id, disable_changes(u, by, now, keep)) for u in deactivation_targets(job, users)
+    )
+
+
+def _reactivate_page(job: SweepJob, users: list[UserProfile]) -> int:
+    return repos.profiles(job.tenant_id).update_many(
+        (u.id, ENABLE_CHANGES) for u in reactivation_targets(job, users)
+    )
 
 
 SWEEPER = Sweeper(

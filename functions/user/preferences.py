@@ -9,16 +9,11 @@ devices changing different notifications at once both land.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from shared.errors import InvalidArgument
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork
 from user import repositories as repos
 from user.models.profiles import ChannelChoices, NotificationPreferences
 from user.models.requests import ChannelChoicesChange
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
 
 MAX_NOTIFICATIONS = 200
 """Notifications with a choice, at most, in one user's preferences."""
@@ -34,38 +29,34 @@ def get_preferences(tenant_id: str, uid: str) -> NotificationPreferences:
 
 
 def update_preferences(
-    tenant_id: str, uid: str, changes: dict[str, ChannelChoicesChange]
+    uow: UnitOfWork, tenant_id: str, uid: str, changes: dict[str, ChannelChoicesChange]
 ) -> NotificationPreferences:
     """Merge ``changes`` into the user's preferences; answers the result."""
-    repo = repos.preferences(tenant_id, uid)
-
-    def work(txn: Transaction) -> NotificationPreferences:
-        stored = repo.get(repos.NOTIFICATION_PREFERENCES, transaction=txn)
-        current = stored or NotificationPreferences(
-            id=repos.NOTIFICATION_PREFERENCES, tenant_id=tenant_id, user_id=uid
+    repo = uow.bind(repos.preferences(tenant_id, uid))
+    stored = repo.get(repos.NOTIFICATION_PREFERENCES)
+    current = stored or NotificationPreferences(
+        id=repos.NOTIFICATION_PREFERENCES, tenant_id=tenant_id, user_id=uid
+    )
+    merged = {k: v.model_dump(exclude_none=True) for k, v in current.notifications.items()}
+    for notification, change in changes.items():
+        channels = merged.setdefault(notification, {})
+        for channel in change.model_fields_set:
+            value = getattr(change, channel)
+            if value is None:
+                channels.pop(channel, None)
+            else:
+                channels[channel] = value
+        if not channels:
+            del merged[notification]
+    if len(merged) > MAX_NOTIFICATIONS:
+        raise InvalidArgument(
+            f"At most {MAX_NOTIFICATIONS} notifications with preferences",
+            fields=[{"field": "notifications", "message": "too many notifications"}],
         )
-        merged = {k: v.model_dump(exclude_none=True) for k, v in current.notifications.items()}
-        for notification, change in changes.items():
-            channels = merged.setdefault(notification, {})
-            for channel in change.model_fields_set:
-                value = getattr(change, channel)
-                if value is None:
-                    channels.pop(channel, None)
-                else:
-                    channels[channel] = value
-            if not channels:
-                del merged[notification]
-        if len(merged) > MAX_NOTIFICATIONS:
-            raise InvalidArgument(
-                f"At most {MAX_NOTIFICATIONS} notifications with preferences",
-                fields=[{"field": "notifications", "message": "too many notifications"}],
-            )
-        updated = current.model_copy(
-            update={"notifications": {k: ChannelChoices(**v) for k, v in merged.items()}}
-        )
-        return repo.set(updated, writer=txn)
-
-    return run_transaction(work)
+    updated = current.model_copy(
+        update={"notifications": {k: ChannelChoices(**v) for k, v in merged.items()}}
+    )
+    return repo.set(updated)
 
 
 def wire(preferences: NotificationPreferences) -> dict[str, dict[str, bool]]:

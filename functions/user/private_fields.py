@@ -14,14 +14,12 @@ private field (data from before the split; migration ``user.migrations.m0001`` m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from shared.unit_of_work import UnitOfWork
 from user import repositories as repos
 from user.attributes import attribute_config
 from user.models.profiles import PrivateProfile, UserProfile, UserType
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
 
 FIELDS = ("phone", "address", "about", "pronouns")
 """The fields a private document can hold (``PrivateProfile``): one word each, so the model
@@ -34,12 +32,10 @@ def private_names(profile_type: UserType) -> frozenset[str]:
     return frozenset(name for name in FIELDS if name in camel)
 
 
-def read(
-    tenant_id: str, uid: str, *, transaction: Transaction | None = None
-) -> PrivateProfile | None:
-    """The user's private document, if any."""
+def read(tenant_id: str, uid: str, uow: UnitOfWork | None = None) -> PrivateProfile | None:
+    """The user's private document, if any (read in ``uow`` when given)."""
     repo = repos.private_profiles(tenant_id, uid)
-    return repo.get(repos.PRIVATE_PROFILE, transaction=transaction)
+    return (uow.bind(repo) if uow is not None else repo).get(repos.PRIVATE_PROFILE)
 
 
 def merged(stored: UserProfile, private: PrivateProfile | None) -> UserProfile:
@@ -79,10 +75,12 @@ def placement(
     return profile_changes, document
 
 
-def stage(tenant_id: str, uid: str, document: PrivateProfile | bool | None, txn: Any) -> None:
-    """Stage :func:`placement`'s private-document write in the transaction."""
-    repo = repos.private_profiles(tenant_id, uid)
+def stage(
+    uow: UnitOfWork, tenant_id: str, uid: str, document: PrivateProfile | bool | None
+) -> None:
+    """Stage :func:`placement`'s private-document write in the unit."""
+    repo = uow.bind(repos.private_profiles(tenant_id, uid))
     if document is False:
-        repo.delete(repos.PRIVATE_PROFILE, writer=txn)
+        repo.delete(repos.PRIVATE_PROFILE)
     elif isinstance(document, PrivateProfile):
-        repo.set(document, writer=txn)
+        repo.set(document)

@@ -11,22 +11,19 @@ list refuses the whole write.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
 from shared.auth_context import AuthContext
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound, field_name
 from shared.roles_grant import check_may_act_on
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork
 from user import private_fields
 from user import repositories as repos
 from user.attributes import FieldAccess, attribute_config, check_writable, visible
 from user.models.profiles import UserProfile, UserType, search_fields
 from user.models.requests import ProfileChanges
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
 
 READ_OTHERS = "users.read"
 NOT_NULL = ("display_name", "type")
@@ -39,11 +36,12 @@ def access_for(ctx: AuthContext, profile: UserProfile) -> FieldAccess:
 
 
 def require_reachable(
-    ctx: AuthContext, tenant_id: str, user_id: str, *, transaction: Transaction | None = None
+    ctx: AuthContext, tenant_id: str, user_id: str, uow: UnitOfWork | None = None
 ) -> UserProfile:
-    """The profile, or ``not-found``, also for a platform-admin profile the caller may not see
-    (tenants never learn that one exists)."""
-    profile = repos.profiles(tenant_id).get(user_id, transaction=transaction)
+    """The profile (read in ``uow`` when given), or ``not-found``, also for a platform-admin
+    profile the caller may not see (tenants never learn that one exists)."""
+    repo = repos.profiles(tenant_id)
+    profile = (uow.bind(repo) if uow is not None else repo).get(user_id)
     if profile is None or (
         profile.type is UserType.PLATFORM_ADMIN and profile.id != ctx.uid and not ctx.platform_admin
     ):
@@ -63,40 +61,35 @@ def get_profile(ctx: AuthContext, tenant_id: str, user_id: str | None) -> dict[s
 
 
 def update_profile(
-    ctx: AuthContext, tenant_id: str, user_id: str, raw_changes: dict[str, Any]
+    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, user_id: str, raw_changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """Apply ``raw_changes`` (camelCase field -> value) to a profile in one transaction.
+    """Apply ``raw_changes`` (camelCase field -> value) to a profile in one unit of work.
 
     The fields are checked against the caller's write list for that profile, then the values
     validated; either refusal writes nothing. Fields admins may not read go to the private
-    document (``user.private_fields``), in the same transaction. The search fields follow the
+    document (``user.private_fields``), in the same unit. The search fields follow the
     names, and ``version`` counts the writes. Answers the profile as the caller may read it.
     """
-    repo = repos.profiles(tenant_id)
-
-    def work(txn: Transaction) -> UserProfile:
-        profile = require_reachable(ctx, tenant_id, user_id, transaction=txn)
-        own = profile.id == ctx.uid
-        if not own:
-            check_may_act_on(ctx, profile.id, profile.roles)
-        check_writable(raw_changes, access_for(ctx, profile))
-        if profile.deidentified:
-            raise FailedPrecondition("The user was de-identified", type="user/deidentified")
-        if own and profile.disabled:
-            raise FailedPrecondition("The account is disabled", type="user/disabled")
-        values = parse_changes(raw_changes)
-        private = private_fields.read(tenant_id, profile.id, transaction=txn)
-        whole = private_fields.merged(profile, private)
-        merged = UserProfile.model_validate({**whole.model_dump(), **values})
-        placed, private_write = private_fields.placement(profile, private, merged)
-        derived = {k: v for k, v in search_fields(merged).items() if getattr(profile, k) != v}
-        kept = {k: v for k, v in values.items() if k not in private_fields.FIELDS}
-        update = {**kept, **placed, **derived, "version": (profile.version or 0) + 1}
-        repo.update(profile.id, update, writer=txn)
-        private_fields.stage(tenant_id, profile.id, private_write, txn)
-        return merged.model_copy(update={**derived, "version": update["version"]})
-
-    updated = run_transaction(work)
+    profile = require_reachable(ctx, tenant_id, user_id, uow)
+    own = profile.id == ctx.uid
+    if not own:
+        check_may_act_on(ctx, profile.id, profile.roles)
+    check_writable(raw_changes, access_for(ctx, profile))
+    if profile.deidentified:
+        raise FailedPrecondition("The user was de-identified", type="user/deidentified")
+    if own and profile.disabled:
+        raise FailedPrecondition("The account is disabled", type="user/disabled")
+    values = parse_changes(raw_changes)
+    private = private_fields.read(tenant_id, profile.id, uow)
+    whole = private_fields.merged(profile, private)
+    merged = UserProfile.model_validate({**whole.model_dump(), **values})
+    placed, private_write = private_fields.placement(profile, private, merged)
+    derived = {k: v for k, v in search_fields(merged).items() if getattr(profile, k) != v}
+    kept = {k: v for k, v in values.items() if k not in private_fields.FIELDS}
+    update = {**kept, **placed, **derived, "version": (profile.version or 0) + 1}
+    uow.bind(repos.profiles(tenant_id)).update(profile.id, update)
+    private_fields.stage(uow, tenant_id, profile.id, private_write)
+    updated = merged.model_copy(update={**derived, "version": update["version"]})
     return visible(updated, access_for(ctx, updated))
 
 

@@ -2,43 +2,40 @@
 
 Small, typed and documented; other services import this module, never the user service's
 repositories or models, so the user service may change how it stores people. Joining a tenant
-writes the user's first profile in the same transaction that consumes the invitation or checks
+writes the user's first profile in the same unit of work that consumes the invitation or checks
 the domain (the customer service's ``customer.joining``), so those functions take the caller's
-transaction.
+unit (``shared.unit_of_work``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import Page
+from shared.unit_of_work import UnitOfWork
 from user import repositories as repos
 from user.models.profiles import AccessView, DirectoryEntry, UserType, first_profile
 
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
 
-
-def profile_exists(tenant_id: str, uid: str, *, transaction: Transaction) -> bool:
-    """Whether ``uid`` already has a profile in ``tenant_id`` (read in ``transaction``)."""
-    return repos.profiles(tenant_id).get(uid, transaction=transaction) is not None
+def profile_exists(uow: UnitOfWork, tenant_id: str, uid: str) -> bool:
+    """Whether ``uid`` already has a profile in ``tenant_id`` (read in the caller's unit)."""
+    return uow.bind(repos.profiles(tenant_id)).get(uid) is not None
 
 
 def create_first_profile(
+    uow: UnitOfWork,
     tenant_id: str,
     uid: str,
     email: str | None,
     display_name: str | None,
     roles: list[str],
-    *,
-    transaction: Transaction,
 ) -> None:
-    """Write a new user's first profile in ``transaction`` (fails at commit if it exists)."""
+    """Stage a new user's first profile in the caller's unit (fails at commit if it exists)."""
     profile = first_profile(uid, tenant_id, email, display_name, roles, now=datetime.now(UTC))
-    repos.profiles(tenant_id).create(profile, writer=transaction)
+    uow.bind(repos.profiles(tenant_id)).create(profile)
 
 
 def is_active_member(tenant_id: str, user_id: str) -> bool:

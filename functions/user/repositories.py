@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared import paths
-from shared.repository import CollectionRepository, SubcollectionRepository
+from shared.repository import CollectionGroup, CollectionRepository, SubcollectionRepository
 from user.models.profiles import (
     AccessView,
     DirectoryEntry,
@@ -24,6 +24,12 @@ PRIVATE_PROFILE = "profile"
 def profiles(tenant_id: str) -> CollectionRepository[UserProfile]:
     """``tenants/{tenantId}/users``: one profile per Firebase Auth uid."""
     return CollectionRepository(UserProfile, paths.tenant_collection(tenant_id, USERS))
+
+
+def profiles_everywhere() -> CollectionGroup[UserProfile]:
+    """Every tenant's ``users`` (a collection group, read only: profiles due for
+    de-identification across tenants)."""
+    return CollectionGroup(UserProfile, USERS)
 
 
 def access_views(tenant_id: str) -> CollectionRepository[AccessView]:

@@ -2,29 +2,25 @@
 
 Every acceptance is kept in ``tenants/{t}/users/{uid}/termsAcceptances/{version}``; the id is the
 version, so accepting it again records nothing new. The history entry and the profile's
-``termsVersion`` / ``termsAcceptedAt`` are written in one transaction. The first acceptance ever
-publishes ``user.first_terms_accepted`` after the commit, with an event id derived from the uid;
-the entry remembers when it was announced, so a retry after a failed publish announces it (with
-the same id) and a retry after a successful one does not.
+``termsVersion`` / ``termsAcceptedAt`` are written in one unit of work. The first acceptance
+ever emits ``user.first_terms_accepted`` through the unit (published after the commit), with an
+event id derived from the uid; the entry remembers when it was announced, so a retry after a
+failed publish announces it again (with the same id) and a retry after a successful one does not.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shared import cursors, events
 from shared.errors import InvalidArgument
 from shared.static_config import load_static
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 from user import repositories as repos
 from user.models.profiles import TermsAcceptance, UserProfile, UserType
 from user.models.requests import TERMS_VERSION
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
 
 FIRST_TERMS_ACCEPTED = "user.first_terms_accepted"
 SCAN_BUDGET = 1000
@@ -73,7 +69,11 @@ def first_accepted_event(acceptance: TermsAcceptance) -> events.DomainEvent:
 
 
 def accept_terms(tenant_id: str, uid: str, version: str) -> TermsAcceptance:
-    """Record the user's acceptance of the current terms (once per version); answers it."""
+    """Record the user's acceptance of the current terms (once per version); answers it.
+
+    The acceptance is recorded in a unit (:func:`record_acceptance`), whose event is published
+    after the commit; only then is the entry marked announced (outside the unit: a publish
+    that fails leaves it unmarked, so the next call announces it again)."""
     current = terms_config().current
     if version != current:
         raise InvalidArgument(
@@ -82,14 +82,28 @@ def accept_terms(tenant_id: str, uid: str, version: str) -> TermsAcceptance:
             fields=[{"field": "version", "message": f"the current version is {current}"}],
             currentVersion=current,
         )
-    profiles = repos.profiles(tenant_id)
-    history = repos.terms_acceptances(tenant_id, uid)
+    acceptance = in_transaction(lambda uow: record_acceptance(uow, tenant_id, uid, version))
+    if announces(acceptance):
+        repos.terms_acceptances(tenant_id, uid).update(
+            acceptance.id, {"announced_at": datetime.now(UTC)}
+        )
+    return acceptance
 
-    def work(txn: Transaction) -> TermsAcceptance:
-        profile = profiles.require(uid, transaction=txn)
-        recorded = history.get(version, transaction=txn)
-        if recorded is not None:
-            return recorded
+
+def announces(acceptance: TermsAcceptance) -> bool:
+    """Whether recording ``acceptance`` emits ``user.first_terms_accepted``: the first ever,
+    not announced yet."""
+    return acceptance.first and acceptance.announced_at is None
+
+
+def record_acceptance(uow: UnitOfWork, tenant_id: str, uid: str, version: str) -> TermsAcceptance:
+    """Record ``version`` once in the history and on the profile; emit the first acceptance
+    (again, with the same event id, while it is not marked announced)."""
+    profiles = uow.bind(repos.profiles(tenant_id))
+    history = uow.bind(repos.terms_acceptances(tenant_id, uid))
+    profile = profiles.require(uid)
+    acceptance = history.get(version)
+    if acceptance is None:
         now = datetime.now(UTC)
         acceptance = TermsAcceptance(
             id=version,
@@ -99,7 +113,7 @@ def accept_terms(tenant_id: str, uid: str, version: str) -> TermsAcceptance:
             accepted_at=now,
             first=profile.terms_version is None and profile.terms_accepted_at is None,
         )
-        history.create(acceptance, writer=txn)
+        history.create(acceptance)
         profiles.update(
             uid,
             {
@@ -107,14 +121,9 @@ def accept_terms(tenant_id: str, uid: str, version: str) -> TermsAcceptance:
                 "terms_accepted_at": now,
                 "version": (profile.version or 0) + 1,
             },
-            writer=txn,
         )
-        return acceptance
-
-    acceptance = run_transaction(work)
-    if acceptance.first and acceptance.announced_at is None:
-        events.publish([first_accepted_event(acceptance)])
-        history.update(acceptance.id, {"announced_at": datetime.now(UTC)})
+    if announces(acceptance):
+        uow.emit(first_accepted_event(acceptance))
     return acceptance
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.dns_server import FakeDns, nameserver
 from tests.support.events import EventTap
+from tests.support.tenants import seed_profiles, seed_tenant
 from tests.support.users import SignedInUser, create_user, unique_id
 
 
@@ -45,6 +46,15 @@ def tenant() -> Tenant:
 @pytest.fixture
 def other_tenant() -> Tenant:
     return make_tenant()
+
+
+@pytest.fixture
+def seeded_tenant(tenant: Tenant) -> Tenant:
+    """The ``tenant`` fixture's people as the services would have left them after sign-up:
+    the tenant document (``seed_tenant``) and a full profile for each of the three."""
+    seed_tenant(tenant.id)
+    seed_profiles(tenant.id, [tenant.admin, tenant.manager, tenant.member])
+    return tenant
 
 
 @pytest.fixture

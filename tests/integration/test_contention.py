@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.callables import CallableError, call
-from tests.support.tenants import seed_tenant
-from tests.support.user_profiles import seed_user_profile, stored
+from tests.support.user_profiles import stored
 
 PARALLEL = 30
 ADDRESS = {"line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "DE"}
@@ -39,11 +38,9 @@ def at_once(name: str, payloads: list[dict[str, Any]], caller) -> Counter[str]:
 
 
 @pytest.fixture
-def people(tenant):
-    seed_tenant(tenant.id)
-    for user in (tenant.admin, tenant.manager, tenant.member):
-        seed_user_profile(tenant.id, user)
-    return tenant
+def people(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def test_thirty_identical_role_grants_at_once_never_answer_internal(people):

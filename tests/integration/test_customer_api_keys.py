@@ -11,15 +11,15 @@ import requests
 
 from customer import repositories as repos
 from customer.keys import revoke_all_keys
-from customer.models.tenants import Tenant, TenantStatus
+from customer.models.tenants import TenantStatus
 from example import repositories as example_repos
 from example.models.projects import Project
 from shared.clients import firestore_client
-from shared.models import PostalAddress
-from shared.transactions import run_transaction
+from shared.unit_of_work import in_transaction
 from tests.integration.conftest import Tenant as TenantPeople
 from tests.support.callables import CallableError, call
 from tests.support.emulators import functions_url
+from tests.support.tenants import seed_tenant
 from tests.support.users import SignedInUser, create_user, unique_id
 
 API = functions_url("customer_api")
@@ -27,21 +27,6 @@ _session = requests.Session()
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def seed_tenant(tenant_id: str) -> None:
-    """The tenant document (the conftest's tenants are only users with claims)."""
-    repos.tenants().set(
-        Tenant(
-            id=tenant_id,
-            name=f"Tenant {tenant_id}",
-            address=PostalAddress(
-                line1="1 Main St", city="Berlin", postal_code="10115", country="DE"
-            ),
-            admin_email=f"admin@{tenant_id}.test",
-            created_by="test",
-        )
-    )
-
-
 @pytest.fixture
 def home(tenant: TenantPeople) -> TenantPeople:
     seed_tenant(tenant.id)
@@ -359,7 +344,7 @@ def test_revoking_all_keys_in_a_transaction_stops_every_active_key(home):
     revoked_earlier = create_key(home.admin)
     call("customer_revoke_api_key", {"keyId": revoked_earlier["keyId"]}, home.admin)
 
-    staged = run_transaction(lambda txn: revoke_all_keys(home.id, txn))
+    staged = in_transaction(lambda uow: revoke_all_keys(uow, home.id))
 
     assert sorted(staged) == sorted(k.split(".")[2] for k in keys)
     assert [get("/v1/users", k).status_code for k in keys] == [401, 401]

@@ -13,9 +13,9 @@ import pytest
 from customer import keys, lifecycle
 from customer import repositories as repos
 from customer.models.keys import CreateApiKey
+from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
-from tests.support.tenants import seed_profiles, seed_tenant
 from tests.support.users import auth_account, create_user, sign_in, token_refused, unique_id
 from user import repositories as user_repos
 
@@ -28,18 +28,18 @@ def platform_admin():
 
 
 @pytest.fixture
-def customer(tenant):
-    """The ``tenant`` fixture's people, with the tenant document and their profiles."""
-    seed_tenant(tenant.id)
-    seed_profiles(tenant.id, [tenant.admin, tenant.manager, tenant.member])
-    return tenant
+def customer(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def test_deactivation_revokes_api_keys_at_once_and_then_every_users_session(
     customer, platform_admin, tap_events
 ):
-    key = keys.create_api_key(
-        customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
+    key = in_transaction(
+        lambda uow: keys.create_api_key(
+            uow, customer.id, customer.admin.uid, CreateApiKey(name="erp", scopes=["users.read"])
+        )
     )
     tap = tap_events("customer-events")
     time.sleep(1.1)  # revocation counts whole seconds: the users' tokens must predate it

@@ -10,19 +10,17 @@ import pytest
 
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
-from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile, stored
 from tests.support.users import create_user
 from user import repositories as repos
 
 
 @pytest.fixture
-def staff(tenant):
-    """The ``tenant`` fixture's people with profiles, plus a ``user-manager``."""
-    seed_tenant(tenant.id)
+def staff(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``), plus a ``user-manager`` with a profile."""
+    tenant = seeded_tenant
     tenant.user_manager = create_user(tenant_id=tenant.id, roles=["user-manager"])
-    for user in (tenant.admin, tenant.manager, tenant.member, tenant.user_manager):
-        seed_user_profile(tenant.id, user)
+    seed_user_profile(tenant.id, tenant.user_manager)
     return tenant
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from customer import repositories as customer_repos
+from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually
 from tests.support.signup import token_claims
@@ -22,12 +23,9 @@ from user.models.profiles import DEIDENTIFIED_NAME
 
 
 @pytest.fixture
-def people(tenant):
-    """The ``tenant`` fixture's people with the tenant document and full profiles."""
-    seed_tenant(tenant.id)
-    for user in (tenant.admin, tenant.manager, tenant.member):
-        seed_user_profile(tenant.id, user)
-    return tenant
+def people(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def consumer_of(tenant_id: str, **fields):
@@ -178,7 +176,10 @@ def test_the_daily_job_deidentifies_every_due_consumer_across_tenants(people, ot
     mine = consumer_of(people.id)
     theirs = consumer_of(other_tenant.id)
     for tenant_id, user in ((people.id, mine), (other_tenant.id, theirs)):
-        lifecycle.deactivate_user(_admin_ctx(), tenant_id, user.uid)
+        keep = lifecycle.retention(tenant_id)
+        in_transaction(
+            lambda uow: lifecycle.deactivate_user(uow, _admin_ctx(), tenant_id, user.uid, keep=keep)  # noqa: B023
+        )
 
     assert deidentify.deidentify_due(now=datetime.now(UTC) + timedelta(days=91)) >= 2
 

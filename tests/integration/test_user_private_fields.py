@@ -12,7 +12,6 @@ import pytest
 
 from shared.clients import firestore_client
 from tests.support.callables import call
-from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile
 from tests.support.users import create_user
 from user import deidentify
@@ -34,10 +33,10 @@ def private_document(tenant_id: str, uid: str) -> dict | None:
 
 
 @pytest.fixture
-def people(tenant):
-    seed_tenant(tenant.id)
+def people(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``), plus a consumer with a profile."""
+    tenant = seeded_tenant
     consumer = create_user(tenant_id=tenant.id, roles=["member"])
-    seed_user_profile(tenant.id, tenant.admin)
     seed_user_profile(tenant.id, consumer, type="consumer")
     tenant.consumer = consumer
     return tenant

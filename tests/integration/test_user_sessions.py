@@ -7,17 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.support.callables import CallableError, call
-from tests.support.tenants import seed_tenant
-from tests.support.user_profiles import seed_user_profile
 from tests.support.users import create_user
 
 
 @pytest.fixture
-def people(tenant):
-    seed_tenant(tenant.id)
-    for user in (tenant.admin, tenant.manager, tenant.member):
-        seed_user_profile(tenant.id, user)
-    return tenant
+def people(seeded_tenant):
+    """The seeded tenant (``conftest.seeded_tenant``): its document and its people's profiles."""
+    return seeded_tenant
 
 
 def refused(name: str, payload: dict, caller) -> CallableError:

@@ -4,32 +4,11 @@
 // disallowed type, a colleague's receipt, another tenant's file and any direct write.
 // Prints one JSON object; test_js_sdk.py checks it.
 //   node tests/js/files_journey.mjs EMAIL PASSWORD COLLEAGUE_FILE_ID FOREIGN_FILE_ID FOREIGN_TOKEN
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
-import {
-  connectFirestoreEmulator,
-  doc,
-  getDoc,
-  getFirestore,
-  onSnapshot,
-  updateDoc,
-} from "firebase/firestore";
-import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+import { signInWithEmailAndPassword } from "firebase/auth";
+import { doc, getDoc, onSnapshot, updateDoc } from "firebase/firestore";
+import { auth, callable, codeOf, db } from "./stack.mjs";
 
 const [email, password, colleagueFileId, foreignFileId, foreignToken] = process.argv.slice(2);
-const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
-const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
-
-const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const db = getFirestore(app);
-connectFirestoreEmulator(db, fsHost, Number(fsPort));
-const functions = getFunctions(app, "us-central1");
-connectFunctionsEmulator(functions, "127.0.0.1", 5001);
-const callable = (name, data) => httpsCallable(functions, name)(data).then((r) => r.data);
-const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code);
 
 const credential = await signInWithEmailAndPassword(auth, email, password);
 const { claims } = await credential.user.getIdTokenResult();

@@ -2,23 +2,12 @@
 // call callables with the SPEC's section 8 payloads, read the tenant's data directly where the rules allow, and be refused where
 // they don't. Prints one JSON object; tests/integration/test_js_sdk.py runs and checks it.
 //   node tests/js/frontend_smoke.mjs EMAIL PASSWORD TENANT_ID OTHER_TENANT_ID
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
-import { collection, connectFirestoreEmulator, getDocs, getFirestore } from "firebase/firestore";
-import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+import { signInWithEmailAndPassword } from "firebase/auth";
+import { collection, getDocs } from "firebase/firestore";
+import { httpsCallable } from "firebase/functions";
+import { auth, db, functions } from "./stack.mjs";
 
 const [email, password, tenantId, otherTenantId] = process.argv.slice(2);
-const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
-const [authHost] = [process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099"];
-const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
-
-const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const db = getFirestore(app);
-connectFirestoreEmulator(db, fsHost, Number(fsPort));
-const functions = getFunctions(app, "us-central1");
-connectFunctionsEmulator(functions, "127.0.0.1", 5001);
 
 const result = {};
 const credential = await signInWithEmailAndPassword(auth, email, password);

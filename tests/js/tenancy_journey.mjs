@@ -8,45 +8,21 @@
 // through callables and straight through Firestore. Prints one JSON object; test_js_sdk.py
 // checks it.
 //   node tests/js/tenancy_journey.mjs PLATFORM_EMAIL STRANGER_EMAIL PASSWORD RUN_ID
-import { initializeApp } from "firebase/app";
 import {
-  connectAuthEmulator,
   createUserWithEmailAndPassword,
   GoogleAuthProvider,
-  getAuth,
   signInWithCredential,
   signInWithEmailAndPassword,
   signOut,
 } from "firebase/auth";
-import { connectFirestoreEmulator, doc, getDoc, getFirestore } from "firebase/firestore";
-import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+import { doc, getDoc } from "firebase/firestore";
+import { auth, callable, codeOf, db } from "./stack.mjs";
 
 const [platformEmail, strangerEmail, password, runId] = process.argv.slice(2);
-const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
-const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
-
-const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const db = getFirestore(app);
-connectFirestoreEmulator(db, fsHost, Number(fsPort));
-const functions = getFunctions(app, "us-central1");
-connectFunctionsEmulator(functions, "127.0.0.1", 5001);
-const callable = (name, data) => httpsCallable(functions, name)(data).then((r) => r.data);
 
 async function claimsOf(credential, refresh = false) {
   const { claims } = await credential.user.getIdTokenResult(refresh);
   return { tenantId: claims.tenantId ?? null, roles: claims.roles ?? [] };
-}
-
-async function codeOf(promise) {
-  try {
-    await promise;
-    return "allowed";
-  } catch (error) {
-    return error.code;
-  }
 }
 
 // What each kind of outsider gets: a callable's error code, and a direct read's.

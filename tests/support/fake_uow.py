@@ -7,12 +7,15 @@ transaction would.
 
 from __future__ import annotations
 
+import operator
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from shared.errors import AlreadyExists, NotFound
+from shared.errors import AlreadyExists, Contention, NotFound
 from shared.events import DomainEvent
-from shared.repository import CollectionRepository
+from shared.repository import CollectionRepository, Filter
+from shared.unit_of_work import StaleRead
 
 T = TypeVar("T", bound=Any)
 R = TypeVar("R")
@@ -27,6 +30,9 @@ class _FakeBound(Generic[T]):
 
     def _docs(self) -> dict[str, Any]:
         return self._uow.view(self._path)
+
+    def new_id(self) -> str:
+        return uuid.uuid4().hex
 
     def get(self, doc_id: str) -> T | None:
         return self._docs().get(doc_id)
@@ -62,6 +68,31 @@ class _FakeBound(Generic[T]):
         moved = {k: getattr(current, k) + v for k, v in deltas.items()}
         self._uow.stage(self._path, doc_id, current.model_copy(update=moved))
 
+    def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
+        """Like Firestore's query outside the transaction: the committed store only, by id."""
+        docs = self._uow.store.get(self._path, {})
+        found = [docs[i] for i in sorted(docs) if all(_matches(docs[i], f) for f in filters)]
+        return found if limit is None else found[:limit]
+
+    def count(self, *filters: Filter) -> int:
+        return len(self.find(*filters))
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda value, options: value in options,
+}
+
+
+def _matches(doc: Any, condition: Filter) -> bool:
+    """A filter on a model field name (the fake knows no stored camelCase paths)."""
+    return _OPERATORS[condition.op](getattr(doc, condition.field), condition.value)
+
 
 class FakeUnitOfWork:
     """Binds repositories to an in-memory store; ``events`` holds what the last committed unit
@@ -72,6 +103,7 @@ class FakeUnitOfWork:
         self.events: list[DomainEvent] = []
         self._staged: dict[tuple[str, str], Any] = {}
         self._emitted: list[DomainEvent] = []
+        self.attempts = 0
 
     def bind(self, repository: CollectionRepository[T]) -> _FakeBound[T]:
         return _FakeBound(repository, self)
@@ -98,10 +130,19 @@ class FakeUnitOfWork:
     def stage(self, path: str, doc_id: str, doc: Any) -> None:
         self._staged[(path, doc_id)] = doc
 
-    def run(self, work: Callable[[FakeUnitOfWork], R]) -> R:
-        """Run ``work`` as one unit: its writes and events land only if it returns."""
-        self._staged, self._emitted = {}, []
-        result = work(self)
+    def run(self, work: Callable[[FakeUnitOfWork], R], *, attempts: int = 5) -> R:
+        """Run ``work`` as one unit: its writes and events land only if it returns. A
+        ``StaleRead`` runs it again (``Contention`` after ``attempts``), as the real unit does."""
+        for attempt in range(1, attempts + 1):
+            self._staged, self._emitted = {}, []
+            self.attempts = attempt
+            try:
+                result = work(self)
+            except StaleRead:
+                if attempt == attempts:
+                    raise Contention("stale reads", retryable=True) from None
+                continue
+            break
         for (path, doc_id), doc in self._staged.items():
             if doc is None:
                 self.store.get(path, {}).pop(doc_id, None)

@@ -9,6 +9,7 @@ from typing import Any
 from customer import repositories as customer_repos
 from customer.models.tenants import Tenant
 from shared.models import PostalAddress
+from tests.support.user_profiles import profile_of
 from tests.support.users import SignedInUser
 from user import repositories as user_repos
 from user.models.profiles import AccessView
@@ -31,16 +32,9 @@ def seed_tenant(tenant_id: str, *, products: list[str] | None = None, **fields: 
 
 
 def seed_profiles(tenant_id: str, users: Iterable[SignedInUser]) -> None:
-    """A profile per user, with the roles of the user's claims."""
-    user_repos.access_views(tenant_id).write_many(
-        AccessView(
-            id=user.uid,
-            tenant_id=tenant_id,
-            email=user.email,
-            roles=list(user.claims.get("roles", [])),
-        )
-        for user in users
-    )
+    """A full profile per user (``tests.support.user_profiles.profile_of``: the roles of the
+    user's claims), in batched writes."""
+    user_repos.profiles(tenant_id).write_many(profile_of(tenant_id, user) for user in users)
 
 
 def import_users(tenant_id: str, count: int, *, roles: list[str]) -> list[str]:

@@ -10,8 +10,9 @@ from user import repositories as repos
 from user.models.profiles import UserProfile, search_fields
 
 
-def seed_user_profile(tenant_id: str, user: SignedInUser, **fields: Any) -> UserProfile:
-    """``tenants/{tenantId}/users/{uid}`` for ``user``, with the roles of their claims."""
+def profile_of(tenant_id: str, user: SignedInUser, **fields: Any) -> UserProfile:
+    """The profile ``user`` has once joined, with the roles of their claims (the one builder
+    of seeded profiles: :func:`seed_user_profile`, ``tests.support.tenants.seed_profiles``)."""
     values: dict[str, Any] = {
         "id": user.uid,
         "tenant_id": tenant_id,
@@ -22,8 +23,12 @@ def seed_user_profile(tenant_id: str, user: SignedInUser, **fields: Any) -> User
         **fields,
     }
     profile = UserProfile.model_validate(values)
-    profile = profile.model_copy(update=search_fields(profile))
-    return repos.profiles(tenant_id).set(profile)
+    return profile.model_copy(update=search_fields(profile))
+
+
+def seed_user_profile(tenant_id: str, user: SignedInUser, **fields: Any) -> UserProfile:
+    """``tenants/{tenantId}/users/{uid}`` for ``user`` (:func:`profile_of`)."""
+    return repos.profiles(tenant_id).set(profile_of(tenant_id, user, **fields))
 
 
 def stored(tenant_id: str, uid: str) -> UserProfile:

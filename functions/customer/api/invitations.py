@@ -16,6 +16,7 @@ from customer.models.tenants import (
 )
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 
 @on_call()
@@ -39,7 +40,11 @@ def customer_list_invitations(ctx: AuthContext, req: ListInvitations) -> Invitat
 @on_call()
 @callable_endpoint(InvitationRef, permission="tenant.invitations.manage", check_revoked=True)
 def customer_revoke_invitation(ctx: AuthContext, req: InvitationRef) -> InvitationAnswer:
-    invitation = invitations.revoke_invitation(ctx.tenant(req.tenant_id), req.invitation_id)
+    tenant_id = ctx.tenant(req.tenant_id)
+    invitation = in_transaction(
+        lambda uow: invitations.revoke_invitation(uow, tenant_id, req.invitation_id),
+        check_first=True,
+    )
     return InvitationAnswer(invitation_id=invitation.id, invitation=invitation.public())
 
 
@@ -50,8 +55,10 @@ def customer_accept_invitation(ctx: AuthContext, req: AcceptInvitation) -> Accep
     from auth import public as auth_public
 
     account = auth_public.account(ctx.uid)
-    joined = joining.accept_invitation(
-        ctx.uid, account.email, account.tenant_id, req.token, account.display_name
+    joined = in_transaction(
+        lambda uow: joining.accept_invitation(
+            uow, ctx.uid, account.email, account.tenant_id, req.token, account.display_name
+        )
     )
     auth_public.set_user_claims(ctx.uid, joined.tenant_id, joined.roles, joined.products)
     return AcceptedInvitation(tenant_id=joined.tenant_id, roles=joined.roles)

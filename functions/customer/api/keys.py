@@ -16,6 +16,7 @@ from customer.models.keys import (
 )
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 PERMISSION = "tenant.api_keys.manage"
 
@@ -23,7 +24,8 @@ PERMISSION = "tenant.api_keys.manage"
 @on_call()
 @callable_endpoint(CreateApiKey, permission=PERMISSION, check_revoked=True)
 def customer_create_api_key(ctx: AuthContext, req: CreateApiKey) -> IssuedApiKey:
-    issued = keys.create_api_key(ctx.tenant(req.tenant_id), ctx.uid, req)
+    tenant_id = ctx.tenant(req.tenant_id)
+    issued = in_transaction(lambda uow: keys.create_api_key(uow, tenant_id, ctx.uid, req))
     return _issued(issued)
 
 
@@ -39,13 +41,15 @@ def customer_list_api_keys(ctx: AuthContext, req: ListApiKeys) -> ApiKeyPage:
 @on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_rotate_api_key(ctx: AuthContext, req: ApiKeyRef) -> IssuedApiKey:
-    return _issued(keys.rotate_api_key(ctx.tenant(req.tenant_id), req.key_id))
+    tenant_id = ctx.tenant(req.tenant_id)
+    return _issued(in_transaction(lambda uow: keys.rotate_api_key(uow, tenant_id, req.key_id)))
 
 
 @on_call()
 @callable_endpoint(ApiKeyRef, permission=PERMISSION, check_revoked=True)
 def customer_revoke_api_key(ctx: AuthContext, req: ApiKeyRef) -> ApiKeyAnswer:
-    key = keys.revoke_api_key(ctx.tenant(req.tenant_id), req.key_id, ctx.uid)
+    tenant_id = ctx.tenant(req.tenant_id)
+    key = in_transaction(lambda uow: keys.revoke_api_key(uow, tenant_id, req.key_id, ctx.uid))
     return ApiKeyAnswer(key_id=key.id, key=ApiKeyPublic.of(key))
 
 

@@ -9,13 +9,16 @@ from customer import lifecycle
 from customer.models.lifecycle import DeactivateCustomer, LifecycleAnswer, ReactivateCustomer
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 
 @on_call()
 @callable_endpoint(DeactivateCustomer, permission="tenant.lifecycle.manage", check_revoked=True)
 def customer_deactivate(ctx: AuthContext, req: DeactivateCustomer) -> LifecycleAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    tenant, revoked = lifecycle.deactivate_customer(ctx, tenant_id, req)
+    tenant, revoked = in_transaction(
+        lambda uow: lifecycle.deactivate_customer(uow, ctx, tenant_id, req)
+    )
     return LifecycleAnswer(tenant_id=tenant_id, tenant=tenant, api_keys_revoked=revoked)
 
 
@@ -23,4 +26,5 @@ def customer_deactivate(ctx: AuthContext, req: DeactivateCustomer) -> LifecycleA
 @callable_endpoint(ReactivateCustomer, permission="customers.reactivate", check_revoked=True)
 def customer_reactivate(ctx: AuthContext, req: ReactivateCustomer) -> LifecycleAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    return LifecycleAnswer(tenant_id=tenant_id, tenant=lifecycle.reactivate_customer(tenant_id))
+    tenant = in_transaction(lambda uow: lifecycle.reactivate_customer(uow, tenant_id))
+    return LifecycleAnswer(tenant_id=tenant_id, tenant=tenant)

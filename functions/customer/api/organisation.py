@@ -16,6 +16,7 @@ from customer.models.organisation import (
 )
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 READ = "tenant.organisation.read"
 MANAGE = "tenant.organisation.manage"
@@ -25,7 +26,8 @@ MANAGE = "tenant.organisation.manage"
 @callable_endpoint(CreateOrgEntry, permission=MANAGE)
 def customer_create_org_entry(ctx: AuthContext, req: CreateOrgEntry) -> OrgEntryAnswer:
     command = req.root
-    entry = organisation.create_entry(ctx.tenant(command.tenant_id), command)
+    tenant_id = ctx.tenant(command.tenant_id)
+    entry = in_transaction(lambda uow: organisation.create_entry(uow, tenant_id, command))
     return OrgEntryAnswer(kind=command.kind, id=entry.id, item=entry)
 
 
@@ -33,14 +35,16 @@ def customer_create_org_entry(ctx: AuthContext, req: CreateOrgEntry) -> OrgEntry
 @callable_endpoint(UpdateOrgEntry, permission=MANAGE)
 def customer_update_org_entry(ctx: AuthContext, req: UpdateOrgEntry) -> OrgEntryAnswer:
     command = req.root
-    entry = organisation.update_entry(ctx.tenant(command.tenant_id), command)
+    tenant_id = ctx.tenant(command.tenant_id)
+    entry = in_transaction(lambda uow: organisation.update_entry(uow, tenant_id, command))
     return OrgEntryAnswer(kind=command.kind, id=entry.id, item=entry)
 
 
 @on_call()
 @callable_endpoint(OrgEntryRef, permission=MANAGE)
 def customer_deactivate_org_entry(ctx: AuthContext, req: OrgEntryRef) -> OrgEntryAnswer:
-    entry = organisation.deactivate_entry(ctx.tenant(req.tenant_id), req)
+    tenant_id = ctx.tenant(req.tenant_id)
+    entry = in_transaction(lambda uow: organisation.deactivate_entry(uow, tenant_id, req))
     return OrgEntryAnswer(kind=req.kind, id=entry.id, item=entry)
 
 

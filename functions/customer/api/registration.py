@@ -14,13 +14,16 @@ from customer.models.domains import (
 from customer.models.tenants import CustomerRef
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 
 @on_call()
 @callable_endpoint(UpdateRegistration, permission="tenant.registration.manage", check_revoked=True)
 def customer_update_registration(ctx: AuthContext, req: UpdateRegistration) -> RegistrationAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    settings, claimed = domains.update_registration(ctx, tenant_id, req)
+    settings, claimed = in_transaction(
+        lambda uow: domains.update_registration(uow, ctx, tenant_id, req)
+    )
     return RegistrationAnswer(tenant_id=tenant_id, registration=settings, domains=claimed)
 
 

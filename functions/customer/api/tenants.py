@@ -13,6 +13,7 @@ from customer.models.tenants import (
 )
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 
 
 @on_call()
@@ -32,4 +33,5 @@ def customer_get(ctx: AuthContext, req: CustomerRef) -> CustomerAnswer:
 @callable_endpoint(UpdateCustomer, permission="tenant.update", check_revoked=True)
 def customer_update(ctx: AuthContext, req: UpdateCustomer) -> CustomerAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    return CustomerAnswer(tenant_id=tenant_id, tenant=tenants.update_customer(ctx, tenant_id, req))
+    tenant = in_transaction(lambda uow: tenants.update_customer(uow, ctx, tenant_id, req))
+    return CustomerAnswer(tenant_id=tenant_id, tenant=tenant)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 from user import lifecycle
 from user.models.lifecycle import BulkRequest, JobAnswer, JobRef, LifecycleAnswer, UserRef
 from user.models.profiles import UserProfile
@@ -28,13 +29,22 @@ def _job(tenant_id: str, job_id: str) -> JobAnswer:
 @on_call()
 @callable_endpoint(UserRef, permission=PERMISSION, check_revoked=True)
 def user_deactivate(ctx: AuthContext, req: UserRef) -> LifecycleAnswer:
-    return _answer(lifecycle.deactivate_user(ctx, ctx.tenant(req.tenant_id), req.user_id))
+    tenant_id = ctx.tenant(req.tenant_id)
+    keep = lifecycle.retention(tenant_id)  # the tenant's setting, read before the unit
+    return _answer(
+        in_transaction(
+            lambda uow: lifecycle.deactivate_user(uow, ctx, tenant_id, req.user_id, keep=keep)
+        )
+    )
 
 
 @on_call()
 @callable_endpoint(UserRef, permission=PERMISSION, check_revoked=True)
 def user_reactivate(ctx: AuthContext, req: UserRef) -> LifecycleAnswer:
-    return _answer(lifecycle.reactivate_user(ctx, ctx.tenant(req.tenant_id), req.user_id))
+    tenant_id = ctx.tenant(req.tenant_id)
+    return _answer(
+        in_transaction(lambda uow: lifecycle.reactivate_user(uow, ctx, tenant_id, req.user_id))
+    )
 
 
 @on_call()

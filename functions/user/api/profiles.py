@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from shared.auth_context import AuthContext
 from shared.callables import callable_endpoint, on_call
+from shared.unit_of_work import in_transaction
 from user import directory, preferences, profiles, roles, terms
 from user.attributes import visible
 from user.models.requests import (
@@ -42,7 +43,10 @@ def user_get_profile(ctx: AuthContext, req: GetProfile) -> ProfileAnswer:
 @on_call()
 @callable_endpoint(UpdateProfile, permission="profile.update.own")
 def user_update_profile(ctx: AuthContext, req: UpdateProfile) -> ProfileAnswer:
-    profile = profiles.update_profile(ctx, ctx.tenant(req.tenant_id), ctx.uid, req.changes)
+    tenant_id = ctx.tenant(req.tenant_id)
+    profile = in_transaction(
+        lambda uow: profiles.update_profile(uow, ctx, tenant_id, ctx.uid, req.changes)
+    )
     return ProfileAnswer(profile=profile)
 
 
@@ -57,14 +61,21 @@ def user_list(ctx: AuthContext, req: ListUsers) -> UserPage:
 @callable_endpoint(AdminUpdate, permission="users.update", check_revoked=True)
 def user_admin_update(ctx: AuthContext, req: AdminUpdate) -> ProfileAnswer:
     """Another user's fields within the admin write list (one's own: the self list)."""
-    profile = profiles.update_profile(ctx, ctx.tenant(req.tenant_id), req.user_id, req.changes)
+    tenant_id = ctx.tenant(req.tenant_id)
+    profile = in_transaction(
+        lambda uow: profiles.update_profile(uow, ctx, tenant_id, req.user_id, req.changes)
+    )
     return ProfileAnswer(profile=profile)
 
 
 @on_call()
 @callable_endpoint(GrantRoles, permission="users.roles.grant", check_revoked=True)
 def user_grant_roles(ctx: AuthContext, req: GrantRoles) -> RolesAnswer:
-    granted = roles.grant_roles(ctx, ctx.tenant(req.tenant_id), req.user_id, req.roles)
+    tenant_id = ctx.tenant(req.tenant_id)
+    granted = in_transaction(
+        lambda uow: roles.grant_roles(uow, ctx, tenant_id, req.user_id, req.roles),
+        check_first=True,
+    )
     return RolesAnswer(user_id=req.user_id, roles=granted)
 
 
@@ -93,7 +104,10 @@ def user_list_terms_pending(ctx: AuthContext, req: ListTermsPending) -> TermsPen
 @on_call()
 @callable_endpoint(UpdatePreferences, permission="profile.update.own")
 def user_update_preferences(ctx: AuthContext, req: UpdatePreferences) -> PreferencesAnswer:
-    stored = preferences.update_preferences(ctx.tenant(req.tenant_id), ctx.uid, req.notifications)
+    tenant_id = ctx.tenant(req.tenant_id)
+    stored = in_transaction(
+        lambda uow: preferences.update_preferences(uow, tenant_id, ctx.uid, req.notifications)
+    )
     return PreferencesAnswer(notifications=preferences.wire(stored))
 
 

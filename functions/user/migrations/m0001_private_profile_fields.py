@@ -8,11 +8,7 @@ profile whose document holds no private field is skipped (so a second run change
 
 from __future__ import annotations
 
-from typing import Any
-
-from shared import paths
-from shared.clients import firestore_client
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 from user import private_fields
 from user import repositories as repos
 
@@ -22,47 +18,37 @@ PAGE = 300
 
 
 def move(tenant_id: str, uid: str) -> bool:
-    """Move one profile's private fields in a transaction; True if anything moved."""
-    profiles = repos.profiles(tenant_id)
+    """Move one profile's private fields in a unit of work; True if anything moved."""
 
-    def work(txn: Any) -> bool:
-        stored = profiles.get(uid, transaction=txn)
+    def work(uow: UnitOfWork) -> bool:
+        profiles = uow.bind(repos.profiles(tenant_id))
+        stored = profiles.get(uid)
         if stored is None:
             return False
         if all(getattr(stored, n) is None for n in private_fields.private_names(stored.type)):
             return False
-        private = private_fields.read(tenant_id, uid, transaction=txn)
+        private = private_fields.read(tenant_id, uid, uow)
         placed, document = private_fields.placement(
             stored, private, private_fields.merged(stored, private)
         )
-        profiles.update(uid, placed, writer=txn)
-        private_fields.stage(tenant_id, uid, document, txn)
+        profiles.update(uid, placed)
+        private_fields.stage(uow, tenant_id, uid, document)
         return True
 
-    return run_transaction(work)
+    return in_transaction(work)
 
 
 def apply() -> int:
-    """Every tenant's profiles, a page at a time (a collection-group scan of ``users`` whose
-    parent is a tenant, reading only the fields that decide)."""
-    wanted = ["tenantId", "type", *private_fields.FIELDS]
-    query = (
-        firestore_client()
-        .collection_group(repos.USERS)
-        .select(wanted)
-        .order_by("__name__")
-        .limit(PAGE)
-    )
-    moved, last = 0, None
+    """Every tenant's profiles, a page at a time (``repositories.profiles_everywhere``, a
+    collection-group scan of ``users`` reading only the fields that decide)."""
+    profiles = repos.profiles_everywhere()
+    wanted = ["tenant_id", "type", *private_fields.FIELDS]
+    moved, cursor = 0, None
     while True:
-        page = list((query.start_after(last) if last is not None else query).stream())
-        for snapshot in page:
-            parent = snapshot.reference.parent.parent
-            if parent is None or parent.parent.id != paths.TENANTS:
-                continue
-            data = snapshot.to_dict() or {}
-            if any(data.get(field) is not None for field in wanted[2:]):
-                moved += move(parent.id, snapshot.id)
-        if len(page) < PAGE:
+        page = profiles.query(limit=PAGE, cursor=cursor, fields=wanted)
+        for profile in page.items:
+            if any(getattr(profile, field) is not None for field in private_fields.FIELDS):
+                moved += move(profile.tenant_id, profile.id)
+        if page.next_cursor is None:
             return moved
-        last = page[-1]
+        cursor = page.next_cursor
