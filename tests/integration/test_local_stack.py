@@ -6,8 +6,11 @@ import json
 import os
 import time
 import uuid
+from pathlib import Path
 
 from shared.clients import storage_client
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_emulator_variables_are_set():
@@ -113,6 +116,35 @@ def test_the_functions_emulator_opens_a_fresh_connection_to_a_worker_for_every_r
         server.shutdown()
 
     assert len(peers) == 3 and len(set(peers)) == 3, peers
+
+
+def test_the_functions_emulator_never_gives_two_starting_workers_one_port():
+    """The emulator asks portfinder for each Python worker's port, and a port stays free until
+    its worker has bound it (a second or so later): two workers starting together were handed
+    the same port, and one's requests went to the other's function. Proven with the emulator's
+    own NODE_OPTIONS: five requests one after another from one base port, nothing bound in
+    between, get five ports (without the preload, five times the same one)."""
+    import subprocess
+
+    node_options = _emulator_process_environ().get("NODE_OPTIONS", "")
+    assert "ops/node/unique-worker-ports.cjs" in node_options
+    script = (
+        "const portfinder = require('portfinder');"
+        "(async () => { const ports = [];"
+        " for (let i = 0; i < 5; i++) ports.push(await portfinder.getPortPromise({port: 8600}));"
+        " console.log(JSON.stringify(ports)); })();"
+    )
+    answer = subprocess.run(
+        ["node", "-e", script],
+        env={**os.environ, "NODE_OPTIONS": node_options, "NODE_PATH": str(ROOT / "node_modules")},
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=30,
+    )
+
+    ports = json.loads(answer.stdout)
+    assert len(ports) == 5 and len(set(ports)) == 5, ports
 
 
 def test_the_demo_seed_writes_documents_its_models_read_back_and_seeding_twice_changes_nothing():
