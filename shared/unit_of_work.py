@@ -60,6 +60,9 @@ class BoundRepository(Protocol[T]):
     def set(self, doc: T) -> T: ...
     def update(self, doc_id: str, changes: Mapping[str, Any]) -> None: ...
     def delete(self, doc_id: str) -> None: ...
+    def increment(
+        self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
+    ) -> None: ...
 
 
 class _Bound(Generic[T]):
@@ -97,6 +100,11 @@ class _Bound(Generic[T]):
 
     def delete(self, doc_id: str) -> None:
         self._repository.delete(doc_id, writer=self._writer)
+
+    def increment(
+        self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        self._repository.increment(doc_id, deltas, defaults=defaults, writer=self._writer)
 
 
 class FirestoreUnitOfWork:
