@@ -59,11 +59,11 @@ def check_new_participants(
     config: ConversationType, participant_ids: Sequence[str], members: Mapping[str, MemberInfo]
 ) -> None:
     """Every participant an active member of the tenant, within the type's maximum."""
+    if len(participant_ids) > config.max_participants:
+        raise invalid("participantIds", f"at most {config.max_participants} participants")
     unknown = [uid for uid in participant_ids if uid not in members]
     if unknown:
         raise invalid("participantIds", f"not active users of this tenant: {', '.join(unknown)}")
-    if len(participant_ids) > config.max_participants:
-        raise invalid("participantIds", f"at most {config.max_participants} participants")
 
 
 def create_conversation(
