@@ -31,7 +31,7 @@ INFO_FIELDS = {"displayName", "photoUrl"}
 
 def _conversation_ids_of(tenant_id: str, user_id: str) -> Iterator[list[str]]:
     """The ids of the user's current conversations, a page at a time (ids only)."""
-    repo = repos.conversations(tenant_id)
+    repo = repos.conversation_keys(tenant_id)
     cursor: str | None = None
     while True:
         page = repo.query(

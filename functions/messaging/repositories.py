@@ -5,6 +5,7 @@ from __future__ import annotations
 from messaging.models.conversations import (
     Blocks,
     Conversation,
+    ConversationKey,
     Flag,
     Message,
     SendBudget,
@@ -24,6 +25,11 @@ FLAGS = "messageFlags"
 def conversations(tenant_id: str) -> CollectionRepository[Conversation]:
     """``tenants/{tenantId}/conversations``."""
     return CollectionRepository(Conversation, paths.tenant_collection(tenant_id, CONVERSATIONS))
+
+
+def conversation_keys(tenant_id: str) -> CollectionRepository[ConversationKey]:
+    """``tenants/{tenantId}/conversations`` read for ids only (projected scans)."""
+    return CollectionRepository(ConversationKey, paths.tenant_collection(tenant_id, CONVERSATIONS))
 
 
 def messages(tenant_id: str, conversation_id: str) -> SubcollectionRepository[Message]:

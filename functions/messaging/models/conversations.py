@@ -147,3 +147,9 @@ class Flag(Document):
     text: str = ""
     flagged_by: str
     reason: str = ""
+
+
+class ConversationKey(Document):
+    """A conversation read for its id alone (projected scans over thousands of them)."""
+
+    participant_ids: list[str] = Field(default_factory=list)
