@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from rules_client import Caller, Target, seed
 
@@ -92,7 +93,7 @@ def build_world() -> World:
     now = datetime.now(UTC)
     stamps = {"createdAt": now, "updatedAt": now}
 
-    documents = {
+    documents: dict[str, tuple[str, dict[str, Any]]] = {
         "tenant": (f"tenants/{home}", {"name": "Home Ltd", "status": "active"}),
         "user": (
             f"tenants/{home}/users/{owner}",

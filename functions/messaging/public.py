@@ -2,6 +2,8 @@
 
 - :func:`post_system_message`: a message from the system into a conversation (e.g. "the
   order shipped"), counted unread for every participant like any other message.
+- :func:`request_unread_recount`: queue the repair of one user's ``unreadTotals`` from their
+  conversations (deduplicated per user and minute).
 - :func:`register_pre_send_check`: plug a check into every send and edit (e.g. a URL
   deny-list); a check returns a reason to refuse, or None.
 """
@@ -13,7 +15,13 @@ from typing import Any
 
 from messaging.content import Draft, PreSendCheck, register_pre_send_check
 
-__all__ = ["Draft", "PreSendCheck", "post_system_message", "register_pre_send_check"]
+__all__ = [
+    "Draft",
+    "PreSendCheck",
+    "post_system_message",
+    "register_pre_send_check",
+    "request_unread_recount",
+]
 
 
 def post_system_message(
@@ -45,3 +53,19 @@ def post_system_message(
         ).id
 
     return in_transaction(work)
+
+
+def request_unread_recount(tenant_id: str, user_id: str) -> str | None:
+    """Queue ``messagingRecountUnread`` for the user; the task id is per user and minute, so a
+    burst of requests queues one recount. The queued task id, or None when already queued."""
+    import time
+
+    from messaging.models.tasks import RecountTask
+    from shared.tasks import enqueue
+
+    minute = int(time.time() // 60)
+    return enqueue(
+        "messagingRecountUnread",
+        RecountTask(tenant_id=tenant_id, user_id=user_id),
+        task_id=f"recount-{tenant_id}-{user_id}-{minute}",
+    )

@@ -356,3 +356,19 @@ def test_retention_deletes_old_messages_and_keeps_new_ones_on_a_second_run(tenan
     assert background.apply_retention(iter([tenant.id])) == 1
     assert background.apply_retention(iter([tenant.id])) == 0
     assert message_count(tenant.id, cid) == 1
+
+
+def test_the_queued_recount_task_repairs_a_total_and_running_twice_changes_nothing(tenant, people):
+    from messaging.public import request_unread_recount
+    from shared.tasks import enqueue
+
+    admin, member, _ = people
+    cid = direct(admin, member)
+    send(admin, cid)
+    repos.unread_totals(tenant.id).increment(member.uid, {"unread_count": 7})
+    request_unread_recount(tenant.id, member.uid)
+    eventually(lambda: total(tenant.id, member.uid) == 1)
+    payload = {"tenantId": tenant.id, "userId": member.uid}
+    enqueue("messagingRecountUnread", payload, task_id=unique_id("again"))  # a second delivery
+    send(admin, cid)
+    eventually(lambda: total(tenant.id, member.uid) == 2)
