@@ -78,6 +78,9 @@ def main() -> None:
     print(f"{'participants':>12} {'p50 ms':>8} {'p95 ms':>8} {'writes/send':>12} {'x floor':>8}")
     results = {}
     for size in (2, 50, 200):
+        # a sender per size: one sender's sends would pass the per-user rate (sendRate)
+        sender = create_user(tenant_id=tenant_id, roles=["member"])
+        seed_user_profile(tenant_id, sender)
         cid = group_of(tenant_id, sender.uid, size)
         for _ in range(3):  # warm-up
             call("messaging_send_message", {"conversationId": cid, "text": "warm"}, sender)
