@@ -123,6 +123,30 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "user_on_profile_written",
         "user_on_sweep_job_written",
     ),
+    "messaging.api.conversations": (
+        "messaging_add_participants",
+        "messaging_block_user",
+        "messaging_clear_history",
+        "messaging_close_conversation",
+        "messaging_create_conversation",
+        "messaging_mute",
+        "messaging_remove_participant",
+        "messaging_unblock_user",
+    ),
+    "messaging.api.messages": (
+        "messaging_delete_message",
+        "messaging_edit_message",
+        "messaging_flag_message",
+        "messaging_mark_read",
+        "messaging_react",
+        "messaging_send_message",
+    ),
+    "messaging.triggers": (
+        "messagingRecountUnread",
+        "messaging_apply_retention",
+        "messaging_on_message_created",
+        "messaging_on_user_event",
+    ),
     # new-service: generated services go above this line
 }
 

@@ -146,6 +146,36 @@ def seed_documents(now: datetime) -> None:
         projects(TENANT_ID).set(project, writer=batch)
 
 
+def seed_conversation() -> str:
+    """The direct conversation of the demo admin and member with a welcome message (the
+    conversation id is deterministic and the message carries a client id: re-seeding adds
+    nothing); its id."""
+    from messaging import conversations, messages
+    from messaging.attachments import FilesAttachments
+    from messaging.conversations import MemberInfo
+    from messaging.models.config import messaging_config
+    from shared.auth_context import AuthContext
+    from shared.unit_of_work import in_transaction
+
+    admin, member = (u for u in USERS if u.uid in {"demo-admin", "demo-member"})
+    ctx = AuthContext(uid=admin.uid, tenant_id=TENANT_ID, roles=admin.roles)
+    members = {u.uid: MemberInfo(display_name=u.display_name) for u in (admin, member)}
+    conversation, _ = in_transaction(
+        lambda uow: conversations.create_conversation(
+            uow, ctx, TENANT_ID, messaging_config(), type_name="direct", others=[member.uid],
+            key=None, name=None, members=members,
+        )
+    )  # fmt: skip
+    in_transaction(
+        lambda uow: messages.send_message(
+            uow, ctx, TENANT_ID, messaging_config(), conversation_id=conversation.id,
+            text=f"Welcome to the demo, <@{member.uid}>!", client_message_id="demo-welcome",
+            receipts=[], attachments=FilesAttachments(), new_id="demo-welcome",
+        )
+    )  # fmt: skip
+    return conversation.id
+
+
 def seed_invitation() -> str:
     """A fresh invitation for ``INVITED_EMAIL`` (each run issues a new token); the token."""
     invitation, token = new_invitation(TENANT_ID, INVITED_EMAIL, ["member"], "demo-admin")
@@ -158,7 +188,9 @@ def main() -> None:
         seed_user(user)
     seed_documents(datetime.now(UTC))
     token = seed_invitation()
+    conversation_id = seed_conversation()
     print("seeded: platform admin, tenant 'demo' with an admin and a member, one project")
+    print(f"seeded: a direct conversation of admin and member ({conversation_id}), one message")
     print(f"seeded: {DEMO_DOMAIN} verified for self-registration (verified emails only)")
     print(f"seeded: an invitation for {INVITED_EMAIL}; its token: {token}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from rules_client import Caller, Target, seed
 
@@ -87,11 +88,12 @@ def build_world() -> World:
     assert owner is not None
     project, task, event = unique_id("project"), unique_id("task"), unique_id("event")
     client = unique_id("client")
+    conversation = unique_id("conversation")
     address = {"line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "DE"}
     now = datetime.now(UTC)
     stamps = {"createdAt": now, "updatedAt": now}
 
-    documents = {
+    documents: dict[str, tuple[str, dict[str, Any]]] = {
         "tenant": (f"tenants/{home}", {"name": "Home Ltd", "status": "active"}),
         "user": (
             f"tenants/{home}/users/{owner}",
@@ -211,6 +213,37 @@ def build_world() -> World:
         "file-refs": (
             f"tenants/{home}/fileRefs/{unique_id('file')}",
             {"tenantId": home, "holders": ["messaging/c/m"]},
+        ),
+        # Messaging: a conversation of the owner and the deactivated admin, one message, the
+        # owner's unread total and block list, a flag for the admins, a send window.
+        "conversation": (
+            f"tenants/{home}/conversations/{conversation}",
+            {
+                "tenantId": home,
+                "type": "group",
+                "participantIds": [owner, callers["deactivated"].uid],
+                "unreadCounts": {owner: 1},
+            },
+        ),
+        "message": (
+            f"tenants/{home}/conversations/{conversation}/messages/{unique_id('msg')}",
+            {"tenantId": home, "conversationId": conversation, "senderId": owner, "seq": 1},
+        ),
+        "unread-total": (
+            f"tenants/{home}/unreadTotals/{owner}",
+            {"tenantId": home, "userId": owner, "unreadCount": 1},
+        ),
+        "messaging-blocks": (
+            f"tenants/{home}/messagingBlocks/{owner}",
+            {"tenantId": home, "blockedIds": [callers["member"].uid]},
+        ),
+        "message-flag": (
+            f"tenants/{home}/messageFlags/{unique_id('flag')}",
+            {"tenantId": home, "conversationId": conversation, "flaggedBy": owner},
+        ),
+        "messaging-rate": (
+            f"tenants/{home}/messagingRates/{owner}",
+            {"tenantId": home, "count": 1},
         ),
         # Server-only: API keys (their hashes never reach a client; admins use the callables).
         "api-key": (

@@ -303,6 +303,30 @@ class CollectionRepository(Generic[T]):
         except FirestoreNotFound as error:
             raise NotFound(f"{self.model.__name__} {doc_id} not found", id=doc_id) from error
 
+    def increment(
+        self,
+        doc_id: str,
+        deltas: Mapping[str, int],
+        *,
+        defaults: Mapping[str, Any] | None = None,
+        writer: Transaction | WriteBatch | None = None,
+    ) -> None:
+        """Add ``deltas`` to numeric fields server-side (a merge with ``Increment``); an absent
+        document is created with them. ``defaults`` are written with every increment, so pass
+        constants only (the owner's id, say). A blind write: no read, so writers that touch the
+        same counter never conflict, and every increment lands exactly once."""
+        from google.cloud.firestore import Increment
+
+        data: dict[str, Any] = {
+            self._field(k): to_firestore_value(v) for k, v in (defaults or {}).items()
+        }
+        data.update({self._field(k): Increment(v) for k, v in deltas.items()})
+        data["updatedAt"] = utcnow()
+        if writer is not None:
+            writer.set(self.ref(doc_id), data, merge=True)
+        else:
+            self.ref(doc_id).set(data, merge=True)
+
     def delete(self, doc_id: str, *, writer: Transaction | WriteBatch | None = None) -> None:
         """Delete the document (no error when it is already gone)."""
         if writer is not None:

@@ -72,9 +72,13 @@ class BoundRepository(Protocol[T]):
     def set(self, doc: T) -> T: ...
     def update(self, doc_id: str, changes: Mapping[str, Any]) -> None: ...
     def delete(self, doc_id: str) -> None: ...
-    def increment(self, doc_id: str, deltas: Mapping[str, int]) -> None:
-        """Move counters by exact deltas without reading them (created at the deltas if the
-        document is absent): concurrent units never contend on a read of the counters."""
+    def increment(
+        self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        """Move counters by exact deltas without reading them (``defaults``, constants, are
+        written with them, so an absent document is created with its keys): concurrent units
+        never contend on a read of the counters."""
+        ...
 
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         """Matching documents, read outside the transaction (a query takes no lock and does
@@ -128,18 +132,10 @@ class _Bound(Generic[T]):
     def delete(self, doc_id: str) -> None:
         self._repository.delete(doc_id, writer=self._writer)
 
-    def increment(self, doc_id: str, deltas: Mapping[str, int]) -> None:
-        from google.cloud.firestore import Increment
-
-        from shared.repository import utcnow
-
-        model = self._repository.model
-        data: dict[str, Any] = {
-            (model.model_fields[k].alias or k) if k in model.model_fields else k: Increment(v)
-            for k, v in deltas.items()
-        }
-        data["updatedAt"] = utcnow()
-        self._writer.set(self._repository.ref(doc_id), data, merge=True)
+    def increment(
+        self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        self._repository.increment(doc_id, deltas, defaults=defaults, writer=self._writer)
 
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         if limit is None:

@@ -232,6 +232,16 @@ def test_no_callable_answers_internal_to_bad_input_and_refusals_write_nothing(te
         "example_update_project": {"projectId": project["projectId"]},
         "user_update_preferences": {"notifications": {"files.uploaded": {"email": True}}},
     }
+    conversation = requests_call(
+        "messaging_create_conversation",
+        {"participantIds": [tenant.member.uid], "type": "group"},
+        tenant.admin,
+    )["conversationId"]
+    bases["messaging_send_message"] = {"conversationId": conversation, "text": "hi"}
+    bases["messaging_create_conversation"] = {
+        "participantIds": [tenant.member.uid],
+        "type": "group",
+    }
 
     endpoints = callables()
     catalog = role_catalog()

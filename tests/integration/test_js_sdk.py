@@ -130,3 +130,46 @@ def test_a_js_sdk_frontend_uploads_watches_its_receipt_turn_ready_and_downloads_
         "writeOwnReceipt": "permission-denied",
         "readUsage": "permission-denied",
     }
+
+
+def test_two_js_sdk_frontends_converse_watch_unread_counts_and_outsiders_are_refused():
+    tenant_id = unique_id("tenant")
+    admin = create_user(tenant_id=tenant_id, roles=["tenant-admin"])
+    member = create_user(tenant_id=tenant_id, roles=["member"])
+    colleague = create_user(tenant_id=tenant_id, roles=["member"])
+    outsider = create_user(tenant_id=unique_id("tenant"), roles=["member"])
+    for person in (admin, member, colleague, outsider):  # as sign-up leaves them
+        seed_user_profile(str(person.claims["tenantId"]), person)
+
+    result = run_script(
+        "messaging_journey.mjs",
+        admin.email,
+        member.email,
+        colleague.email,
+        outsider.email,
+        PASSWORD,
+    )
+
+    assert result["sameConversation"] is True and result["createdOnce"] == [True, False]
+    assert (result["listenedUnread"], result["listenedTotal"]) == (2, 2)
+    assert result["listedConversations"] is True
+    assert result["messages"] == ["Hello!", f"Did you see this, <@{member.uid}>?"]
+    assert result["mentions"] == [member.uid]
+    assert (result["markRead"], result["totalAfterRead"]) == (0, 0)
+    assert result["edited"] == {
+        "text": "Did you see this?",
+        "history": [f"Did you see this, <@{member.uid}>?"],
+        "reactions": {"👍": [member.uid]},
+    }
+    assert result["adminTotal"] == 1
+    assert result["refused"] == {
+        "colleagueRead": "permission-denied",
+        "colleagueMessages": "permission-denied",
+        "colleagueSend": "functions/permission-denied",
+        "colleagueTotal": "permission-denied",
+        "outsiderRead": "permission-denied",
+        "outsiderSend": "functions/permission-denied",
+        "outsiderNamedTenant": "functions/permission-denied",
+        "memberWritesConversation": "permission-denied",
+        "memberUnpinnedList": "permission-denied",
+    }

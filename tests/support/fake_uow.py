@@ -63,10 +63,12 @@ class _FakeBound(Generic[T]):
     def delete(self, doc_id: str) -> None:
         self._uow.stage(self._path, doc_id, None)
 
-    def increment(self, doc_id: str, deltas: Mapping[str, int]) -> None:
-        current = self.get(doc_id) or self._model(id=doc_id)
-        moved = {k: getattr(current, k) + v for k, v in deltas.items()}
-        self._uow.stage(self._path, doc_id, current.model_copy(update=moved))
+    def increment(
+        self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        current = self.get(doc_id) or self._model(id=doc_id, **dict(defaults or {}))
+        added = {k: getattr(current, k) + v for k, v in deltas.items()}
+        self._uow.stage(self._path, doc_id, current.model_copy(update=added))
 
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         """Like Firestore's query outside the transaction: the committed store only, by id."""

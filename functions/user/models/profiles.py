@@ -234,3 +234,11 @@ class NotificationPreferences(Document):
         }
         stamps = {key: data.get(key) for key in _PREFERENCE_STAMPS}
         return cls.model_validate({**stamps, "id": doc_id, "notifications": notifications})
+
+
+class MemberCard(Model):
+    """What another service may show of an active member (a conversation's participant list)."""
+
+    user_id: str
+    display_name: str = ""
+    photo_url: str | None = None

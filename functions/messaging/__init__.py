@@ -1,0 +1,1 @@
+"""The messaging service: conversations, messages, exact unread counts."""

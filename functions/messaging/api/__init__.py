@@ -1,0 +1,1 @@
+"""Entry points of the messaging service, one module per subject; this package imports nothing."""

@@ -1,0 +1,12 @@
+"""Payloads of the messaging service's task queues."""
+
+from __future__ import annotations
+
+from shared.models import Model
+
+
+class RecountTask(Model):
+    """``messagingRecountUnread``: recompute one user's unread total."""
+
+    tenant_id: str
+    user_id: str

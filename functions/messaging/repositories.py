@@ -1,0 +1,58 @@
+"""Where the messaging service's documents live (paths come from shared.paths only)."""
+
+from __future__ import annotations
+
+from messaging.models.conversations import (
+    Blocks,
+    Conversation,
+    ConversationKey,
+    Flag,
+    Message,
+    SendBudget,
+    UnreadTotal,
+)
+from shared import paths
+from shared.repository import CollectionRepository, SubcollectionRepository
+
+CONVERSATIONS = "conversations"
+MESSAGES = "messages"
+UNREAD_TOTALS = "unreadTotals"
+RATES = "messagingRates"
+BLOCKS = "messagingBlocks"
+FLAGS = "messageFlags"
+
+
+def conversations(tenant_id: str) -> CollectionRepository[Conversation]:
+    """``tenants/{tenantId}/conversations``."""
+    return CollectionRepository(Conversation, paths.tenant_collection(tenant_id, CONVERSATIONS))
+
+
+def conversation_keys(tenant_id: str) -> CollectionRepository[ConversationKey]:
+    """``tenants/{tenantId}/conversations`` read for ids only (projected scans)."""
+    return CollectionRepository(ConversationKey, paths.tenant_collection(tenant_id, CONVERSATIONS))
+
+
+def messages(tenant_id: str, conversation_id: str) -> SubcollectionRepository[Message]:
+    """``tenants/{tenantId}/conversations/{conversationId}/messages``."""
+    parent = paths.tenant_collection(tenant_id, CONVERSATIONS).document(conversation_id)
+    return SubcollectionRepository(Message, parent, MESSAGES)
+
+
+def unread_totals(tenant_id: str) -> CollectionRepository[UnreadTotal]:
+    """``tenants/{tenantId}/unreadTotals``: one per user, read by that user."""
+    return CollectionRepository(UnreadTotal, paths.tenant_collection(tenant_id, UNREAD_TOTALS))
+
+
+def send_budgets(tenant_id: str) -> CollectionRepository[SendBudget]:
+    """``tenants/{tenantId}/messagingRates``: per-user send windows (no client reads them)."""
+    return CollectionRepository(SendBudget, paths.tenant_collection(tenant_id, RATES))
+
+
+def blocks(tenant_id: str) -> CollectionRepository[Blocks]:
+    """``tenants/{tenantId}/messagingBlocks``: one per user, read by that user."""
+    return CollectionRepository(Blocks, paths.tenant_collection(tenant_id, BLOCKS))
+
+
+def flags(tenant_id: str) -> CollectionRepository[Flag]:
+    """``tenants/{tenantId}/messageFlags``: read by the tenant's admins."""
+    return CollectionRepository(Flag, paths.tenant_collection(tenant_id, FLAGS))

@@ -1,0 +1,134 @@
+// The messaging journey of two frontends on the Firebase JS SDK (an admin and a member of one
+// tenant) against the local stack: create the direct conversation from both sides (one
+// conversation), exchange messages, watch the unread count and total change through Firestore
+// listeners, mark read, react, edit; and a colleague outside the conversation and a user of
+// another tenant refused every path. Prints one JSON object; test_js_sdk.py checks it.
+//   node tests/js/messaging_journey.mjs ADMIN_EMAIL MEMBER_EMAIL COLLEAGUE_EMAIL OUTSIDER_EMAIL PASSWORD
+import { initializeApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
+import {
+  collection,
+  connectFirestoreEmulator,
+  doc,
+  getDoc,
+  getDocs,
+  getFirestore,
+  onSnapshot,
+  orderBy,
+  query,
+  updateDoc,
+  where,
+} from "firebase/firestore";
+import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+
+const [adminEmail, memberEmail, colleagueEmail, outsiderEmail, password] = process.argv.slice(2);
+const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
+const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
+const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
+
+// One Firebase app per frontend, as two browsers would have.
+async function frontend(name, email) {
+  const app = initializeApp({ projectId: project, apiKey: "demo-api-key" }, name);
+  const auth = getAuth(app);
+  connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
+  const db = getFirestore(app);
+  connectFirestoreEmulator(db, fsHost, Number(fsPort));
+  const functions = getFunctions(app, "us-central1");
+  connectFunctionsEmulator(functions, "127.0.0.1", 5001);
+  const credential = await signInWithEmailAndPassword(auth, email, password);
+  const { claims } = await credential.user.getIdTokenResult();
+  const call = (fn, data) => httpsCallable(functions, fn)(data).then((r) => r.data);
+  return { db, call, uid: credential.user.uid, tenantId: claims.tenantId };
+}
+const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code);
+
+// Resolves with the first value of a listened field that satisfies `wanted`.
+function watch(ref, pick, wanted) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`listener timed out on ${ref.path}`)), 30000);
+    const stop = onSnapshot(ref, (snap) => {
+      const value = pick(snap.data() ?? {});
+      if (wanted(value)) {
+        clearTimeout(timer);
+        stop();
+        resolve(value);
+      }
+    }, reject);
+  });
+}
+
+const admin = await frontend("admin", adminEmail);
+const member = await frontend("member", memberEmail);
+const colleague = await frontend("colleague", colleagueEmail);
+const outsider = await frontend("outsider", outsiderEmail);
+const t = admin.tenantId;
+const result = {};
+
+const first = await admin.call("messaging_create_conversation", {
+  participantIds: [member.uid],
+  type: "direct",
+});
+const second = await member.call("messaging_create_conversation", {
+  participantIds: [admin.uid],
+  type: "direct",
+});
+const cid = first.conversationId;
+result.sameConversation = cid === second.conversationId;
+result.createdOnce = [first.created, second.created];
+
+const conversationRef = (db) => doc(db, `tenants/${t}/conversations/${cid}`);
+const memberTotalRef = doc(member.db, `tenants/${t}/unreadTotals/${member.uid}`);
+const sawCount = watch(conversationRef(member.db), (d) => d.unreadCounts?.[member.uid], (v) => v === 2);
+const sawTotal = watch(memberTotalRef, (d) => d.unreadCount, (v) => v === 2);
+await admin.call("messaging_send_message", { conversationId: cid, text: "Hello!" });
+const sent = await admin.call("messaging_send_message", {
+  conversationId: cid,
+  text: `Did you see this, <@${member.uid}>?`,
+  clientMessageId: "js-1",
+});
+result.listenedUnread = await sawCount;
+result.listenedTotal = await sawTotal;
+
+const mine = await getDocs(
+  query(collection(member.db, `tenants/${t}/conversations`), where("participantIds", "array-contains", member.uid)),
+);
+result.listedConversations = mine.docs.map((d) => d.id).includes(cid);
+const messages = await getDocs(
+  query(collection(member.db, `tenants/${t}/conversations/${cid}/messages`), orderBy("seq")),
+);
+result.messages = messages.docs.map((d) => d.data().text);
+result.mentions = messages.docs[1].data().mentions;
+
+const totalZero = watch(memberTotalRef, (d) => d.unreadCount, (v) => v === 0);
+const read = await member.call("messaging_mark_read", { conversationId: cid, messageId: sent.messageId });
+result.markRead = read.unreadCount;
+result.totalAfterRead = await totalZero;
+
+await member.call("messaging_react", { conversationId: cid, messageId: sent.messageId, emoji: "👍" });
+await admin.call("messaging_edit_message", {
+  conversationId: cid,
+  messageId: sent.messageId,
+  text: "Did you see this?",
+});
+const edited = (await getDoc(doc(admin.db, `tenants/${t}/conversations/${cid}/messages/${sent.messageId}`))).data();
+result.edited = { text: edited.text, history: edited.edits.map((e) => e.text), reactions: edited.reactions };
+const adminTotal = watch(doc(admin.db, `tenants/${t}/unreadTotals/${admin.uid}`), (d) => d.unreadCount, (v) => v === 1);
+await member.call("messaging_send_message", { conversationId: cid, text: "Yes, thanks" });
+result.adminTotal = await adminTotal;
+
+const send = (who) => codeOf(who.call("messaging_send_message", { conversationId: cid, text: "let me in" }));
+result.refused = {
+  colleagueRead: await codeOf(getDoc(conversationRef(colleague.db))),
+  colleagueMessages: await codeOf(getDocs(collection(colleague.db, `tenants/${t}/conversations/${cid}/messages`))),
+  colleagueSend: await send(colleague),
+  colleagueTotal: await codeOf(getDoc(doc(colleague.db, `tenants/${t}/unreadTotals/${member.uid}`))),
+  outsiderRead: await codeOf(getDoc(conversationRef(outsider.db))),
+  outsiderSend: await send(outsider),
+  outsiderNamedTenant: await codeOf(
+    outsider.call("messaging_send_message", { conversationId: cid, text: "x", tenantId: t }),
+  ),
+  memberWritesConversation: await codeOf(updateDoc(conversationRef(member.db), { unreadCounts: {} })),
+  memberUnpinnedList: await codeOf(getDocs(collection(member.db, `tenants/${t}/conversations`))),
+};
+console.log(JSON.stringify(result));
+process.exit(0);
