@@ -117,6 +117,29 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "user_on_profile_written",
         "user_on_sweep_job_written",
     ),
+    "notifications.api.inbox": (
+        "notifications_archive",
+        "notifications_mark_viewed",
+    ),
+    "notifications.api.devices": (
+        "notifications_register_device_token",
+        "notifications_unregister_device_token",
+    ),
+    "notifications.api.settings": (
+        "notifications_resend",
+        "notifications_update_settings",
+        "notifications_update_tenant_settings",
+    ),
+    "notifications.triggers": (
+        "notificationsDeliver",
+        "notificationsDispatch",
+        "notificationsFlushDigest",
+        "notificationsNudge",
+        "notifications_on_auth_event",
+        "notifications_on_customer_event",
+        "notifications_on_messaging_event",
+        "notifications_sweep_device_tokens",
+    ),
     # new-service: generated services go above this line
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from customer import catalog
 from customer import repositories as repos
-from customer.invitations import new_invitation
+from customer.invitations import announce_invitation, new_invitation
 from customer.models.tenants import (
     CreateCustomer,
     CreatedCustomer,
@@ -59,6 +59,7 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         tenants.create(tenant, writer=batch)
         locations.create(headquarters, writer=batch)
         invitations.create(invitation, writer=batch)
+    announce_invitation(invitation, token)
     return CreatedCustomer(
         tenant_id=tenant_id,
         tenant=tenant,
