@@ -22,23 +22,20 @@ CHUNK = 200
 """Notifications changed in one unit of ``mark all viewed``."""
 
 
-def _adjust_badge(uow: UnitOfWork, tenant_id: str, user_id: str, delta: int) -> int:
-    badges = uow.bind(repos.badges(tenant_id))
-    badge = badges.get(user_id) or Badge(id=user_id)
-    count = max(0, badge.unread_count + delta)
-    if delta or badge.created_at is None:
-        badges.set(badge.model_copy(update={"unread_count": count}))
-    return count
+def read_badge(uow: UnitOfWork, tenant_id: str, user_id: str) -> Badge:
+    """The user's badge, read in the unit (before any write: a transaction reads first)."""
+    return uow.bind(repos.badges(tenant_id)).get(user_id) or Badge(id=user_id)
 
 
-def add(uow: UnitOfWork, tenant_id: str, user_id: str, notification: InAppNotification) -> int:
-    """Store a new notification and count it on the badge; answers the new count. Reads the
-    badge first: all reads of a transaction must precede its writes."""
-    badges = uow.bind(repos.badges(tenant_id))
-    badge = badges.get(user_id) or Badge(id=user_id)
+def add(
+    uow: UnitOfWork, tenant_id: str, user_id: str, notification: InAppNotification, badge: Badge
+) -> int:
+    """Store a new notification and count it on ``badge`` (read by :func:`read_badge` before
+    the unit's first write); answers the new count."""
     uow.bind(repos.inbox(tenant_id, user_id)).create(notification)
-    badges.set(badge.model_copy(update={"unread_count": badge.unread_count + 1}))
-    return badge.unread_count + 1
+    count = badge.unread_count + 1
+    uow.bind(repos.badges(tenant_id)).set(badge.model_copy(update={"unread_count": count}))
+    return count
 
 
 def mark_viewed(
@@ -92,7 +89,7 @@ def mark_all_viewed(tenant_id: str, user_id: str) -> tuple[int, int]:
     total = 0
     count = badge_count(tenant_id, user_id)
     while True:
-        page = repo.query(where("seen", "==", False), limit=CHUNK, fields=["seen"])
+        page = repo.query(where("seen", "==", False), limit=CHUNK)
         ids = [n.id for n in page.items]
         if not ids:
             return count, total

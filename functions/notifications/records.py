@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from notifications import decisions
+from notifications import decisions, inbox
 from notifications import repositories as repos
 from notifications.definitions import Channel, Definition
 from notifications.models.deliveries import DeliveryRecord, DeliveryState, Recipient, Threshold
-from notifications.models.inbox import InAppNotification
+from notifications.models.inbox import Badge, InAppNotification
 from shared.unit_of_work import UnitOfWork
 
 
@@ -85,6 +85,10 @@ def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> lis
         last_sent={c: _last(last.get(threshold_ids[c])) for c in plan.channels},
         now=now,
     )
+    badge = None  # read before the unit's first write, as a transaction must
+    in_app = verdicts.get(Channel.IN_APP)
+    if in_app and in_app.send and plan.tenant_id and plan.recipient.user_id:
+        badge = inbox.read_badge(uow, plan.tenant_id, plan.recipient.user_id)
     pending: list[DeliveryRecord] = []
     for channel, verdict in verdicts.items():
         record = DeliveryRecord(
@@ -104,7 +108,7 @@ def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> lis
         if verdict.send and plan.definition.min_interval_seconds:
             thresholds.set(Threshold(id=threshold_ids[channel], last_sent_at=now))
         if verdict.send and channel is Channel.IN_APP:
-            record = _deliver_in_app(uow, plan, record, now)
+            record = _deliver_in_app(uow, plan, record, badge, now)
         deliveries.create(record)
         if record.state is DeliveryState.PENDING:
             pending.append(record)
@@ -112,18 +116,25 @@ def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> lis
 
 
 def _deliver_in_app(
-    uow: UnitOfWork, plan: RecipientPlan, record: DeliveryRecord, now: datetime
+    uow: UnitOfWork,
+    plan: RecipientPlan,
+    record: DeliveryRecord,
+    badge: Badge | None,
+    now: datetime,
 ) -> DeliveryRecord:
     """In-app is a write to the same database: done in the recipient's unit (no task hop),
     with the badge, so the badge is exact by construction."""
-    from notifications import inbox
-
-    if plan.in_app is None or plan.tenant_id is None or plan.recipient.user_id is None:
+    if (
+        badge is None
+        or plan.in_app is None
+        or plan.tenant_id is None
+        or plan.recipient.user_id is None
+    ):
         return record.model_copy(
             update={"state": DeliveryState.FAILED, "reason": "template: in-app not rendered"}
         )
     notification = plan.in_app.model_copy(update={"id": record.id})
-    inbox.add(uow, plan.tenant_id, plan.recipient.user_id, notification)
+    inbox.add(uow, plan.tenant_id, plan.recipient.user_id, notification, badge)
     return record.model_copy(update={"state": DeliveryState.SENT, "sent_at": now, "attempts": 1})
 
 
