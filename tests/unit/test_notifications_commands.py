@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from notifications import decisions, inbox, records
+from notifications import decisions, digests, inbox, records
 from notifications import repositories as repos
 from notifications.definitions import Channel, definition
-from notifications.models.deliveries import DeliveryRecord, DeliveryState, Recipient
+from notifications.models.deliveries import DeliveryRecord, DeliveryState, DigestBucket, Recipient
 from notifications.models.inbox import Badge, InAppNotification
 from shared.errors import InvalidArgument
 from tests.support.fake_uow import FakeUnitOfWork
@@ -160,3 +160,39 @@ def test_unknown_notification_ids_are_refused_naming_the_field_and_change_nothin
         uow.run(lambda u: inbox.mark_viewed(u, TENANT, "u1", ["n0", "nope"]))
     assert refused.value.details["fields"][0]["field"] == "notificationIds"
     assert badge(uow) == 1
+
+
+# -- digests -------------------------------------------------------------------------------------
+def bucket(request_id: str) -> DigestBucket:
+    return DigestBucket(
+        id="b1",
+        notification_id="messaging.digest",
+        recipient=Recipient(user_id="u1"),
+        key="conv-1",
+        items=[{"requestId": request_id, "excerpt": request_id}],
+        count=1,
+        window_ends_at=NOW,
+    )
+
+
+def add_once(uow: FakeUnitOfWork, request_id: str) -> tuple[bool, bool]:
+    return uow.run(lambda u: digests.add(u, TENANT, bucket(request_id), request_id))
+
+
+def test_requests_on_one_digest_key_collect_into_one_bucket_counted_once_each():
+    uow = FakeUnitOfWork()
+    taken = [add_once(uow, f"r{n}") for n in range(5)]
+    again = add_once(uow, "r3")
+
+    stored = uow.store[str(repos.digests(TENANT).path)]["b1"]
+    assert taken == [(True, True)] + [(False, True)] * 4
+    assert again == (False, False)
+    assert stored.count == 5 and [i["requestId"] for i in stored.items] == [
+        f"r{n}" for n in range(5)
+    ]
+
+
+def test_a_flushed_bucket_takes_no_more_requests():
+    uow = FakeUnitOfWork()
+    uow.seed(repos.digests(TENANT), bucket("r0").model_copy(update={"flushed": True}))
+    assert uow.run(lambda u: digests.add(u, TENANT, bucket("r1"), "r1")) == (False, False)

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from shared.models import Document, Model, RequestModel
-from shared.types import Id
+from shared.types import Id, NotReserved
 
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 """``HH:MM`` on a 24-hour clock."""
@@ -58,8 +58,9 @@ class SmtpSettings(Model):
 WebhookUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
 ChannelKey = Annotated[str, StringConstraints(pattern=r"^(email|push|inApp|slack|teams)$")]
 NotificationKey = Annotated[
-    str, StringConstraints(max_length=100, pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
+    str, StringConstraints(max_length=100, pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$"), NotReserved
 ]
+"""A notification id as a map key (a Firestore field name: never ``__x__``)."""
 
 
 class TenantChannels(Document):
