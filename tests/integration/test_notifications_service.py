@@ -377,3 +377,26 @@ def test_a_password_reset_link_arrives_by_email(people):
     [mail] = wait_for_mail(people.member.email)
     assert mail["Subject"] == "Reset your password for Acme Demo"
     assert "oobCode=" in body(mail)
+
+
+def test_tokens_unseen_for_sixty_days_are_swept_and_fresh_ones_kept(people):
+    from datetime import UTC, datetime, timedelta
+
+    from notifications import devices
+
+    call(
+        "notifications_register_device_token",
+        {"token": "fresh-1", "platform": "ios"},
+        people.member,
+    )
+    call(
+        "notifications_register_device_token",
+        {"token": "stale-1", "platform": "ios"},
+        people.member,
+    )
+    stale = repos.device_tokens(people.id).require(devices.token_id("stale-1"))
+    old = datetime.now(UTC) - timedelta(days=61)
+    repos.device_tokens(people.id).set(stale.model_copy(update={"last_seen_at": old}))
+
+    assert devices.sweep_stale(people.id) == 1
+    assert devices.tokens_of(people.id, people.member.uid) == ["fresh-1"]
