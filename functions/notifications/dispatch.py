@@ -33,6 +33,8 @@ from shared.errors import AlreadyExists
 from shared.unit_of_work import in_transaction
 
 DELIVER_FUNCTION = "notificationsDeliver"
+FAN_OUT_WORKERS = 16
+"""Recipients dispatched at once by one request."""
 NUDGE_FUNCTION = "notificationsNudge"
 _log = logs.get_logger("notifications.dispatch")
 
@@ -63,13 +65,25 @@ def dispatch(
         return outcome
     defaults = tenant_defaults(request.tenant_id, request.notification_id)
     user_channels = [c for c in found.channels if c not in TENANT_CHANNELS]
-    for recipient in request.recipients:
-        plan = plan_for(request, request_id, found, recipient, user_channels, defaults)
-        outcome.pending += in_transaction(
-            lambda uow, plan=plan: records.record_recipient(uow, plan, datetime.now(UTC))  # type: ignore[misc]
-        )
+    brand = context.branding(request.tenant_id)
+
+    def one(recipient: Recipient) -> list[DeliveryRecord]:
+        plan = plan_for(request, request_id, found, recipient, user_channels, defaults, brand=brand)
+        pending = in_transaction(lambda uow: records.record_recipient(uow, plan, datetime.now(UTC)))
         if enqueue and found.nudges and recipient.user_id and request.tenant_id:
             queue_nudges(request, request_id, found, recipient)
+        return pending
+
+    # Recipients are independent units (no shared document but the request's): run a few at
+    # once, so a large fan-out waits on Firestore round trips in parallel, not in series.
+    if len(request.recipients) == 1:
+        outcome.pending += one(request.recipients[0])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=FAN_OUT_WORKERS) as pool:
+            for pending in pool.map(one, request.recipients):
+                outcome.pending += pending
     tenant_channels = [c for c in found.channels if c in TENANT_CHANNELS]
     if tenant_channels and request.tenant_id is not None:
         plan = records.RecipientPlan(
@@ -115,12 +129,14 @@ def plan_for(
     defaults: decisions.ChannelChoices,
     *,
     nudge_id: str | None = None,
+    brand: context.Branding | None = None,
 ) -> records.RecipientPlan:
     """Read the recipient's facts (other services' data, outside the unit) and render in-app."""
     facts, person, choices = recipient_facts(request.tenant_id, recipient, request.notification_id)
     in_app = None
     if Channel.IN_APP in channels and request.tenant_id and recipient.user_id and facts.exists:
-        in_app = render_in_app(request, found, recipient.user_id, person)
+        brand = brand if brand is not None else context.branding(request.tenant_id)
+        in_app = render_in_app(request, found, recipient.user_id, person, brand)
     return records.RecipientPlan(
         tenant_id=request.tenant_id,
         request_id=request_id,
@@ -170,13 +186,16 @@ def recipient_facts(
 
 
 def render_in_app(
-    request: DispatchRequest, found: Definition, user_id: str, person: context.Person
+    request: DispatchRequest,
+    found: Definition,
+    user_id: str,
+    person: context.Person,
+    brand: context.Branding,
 ) -> InAppNotification | None:
     """The in-app notification, or None when its template fails (the record says why)."""
     from notifications.definitions import definitions
 
     assert request.tenant_id is not None
-    brand = context.branding(request.tenant_id)
     try:
         parts = render(
             found.channels[Channel.IN_APP].template,
