@@ -147,6 +147,29 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "messaging_on_message_created",
         "messaging_on_user_event",
     ),
+    "notifications.api.inbox": (
+        "notifications_archive",
+        "notifications_mark_viewed",
+    ),
+    "notifications.api.devices": (
+        "notifications_register_device_token",
+        "notifications_unregister_device_token",
+    ),
+    "notifications.api.settings": (
+        "notifications_resend",
+        "notifications_update_settings",
+        "notifications_update_tenant_settings",
+    ),
+    "notifications.triggers": (
+        "notificationsDeliver",
+        "notificationsDispatch",
+        "notificationsFlushDigest",
+        "notificationsNudge",
+        "notifications_on_auth_event",
+        "notifications_on_customer_event",
+        "notifications_on_messaging_event",
+        "notifications_sweep_device_tokens",
+    ),
     # new-service: generated services go above this line
 }
 

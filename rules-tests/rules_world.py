@@ -245,6 +245,44 @@ def build_world() -> World:
             f"tenants/{home}/messagingRates/{owner}",
             {"tenantId": home, "count": 1},
         ),
+        # Notifications service: the owner's in-app notification and badge, a delivery record,
+        # and the server-only companions.
+        "in-app-notification": (
+            f"tenants/{home}/users/{owner}/notifications/{unique_id('note')}",
+            {"tenantId": home, "userId": owner, "title": "Hi", "seen": False},
+        ),
+        "notification-badge": (
+            f"tenants/{home}/notificationBadges/{owner}",
+            {"unreadCount": 1, "tenantId": home},
+        ),
+        "notification-delivery": (
+            f"tenants/{home}/notificationDeliveries/{unique_id('delivery')}",
+            {"tenantId": home, "recipientId": owner, "channel": "email", "status": "sent"},
+        ),
+        "notification-request": (
+            f"tenants/{home}/notificationRequests/{unique_id('request')}",
+            {"tenantId": home, "name": "secret link"},
+        ),
+        "notification-threshold": (
+            f"tenants/{home}/notificationThresholds/{unique_id('threshold')}",
+            {"tenantId": home},
+        ),
+        "notification-digest": (
+            f"tenants/{home}/notificationDigests/{unique_id('digest')}",
+            {"tenantId": home},
+        ),
+        "notification-settings": (
+            f"tenants/{home}/notificationSettings/{owner}",
+            {"tenantId": home},
+        ),
+        "notification-channels": (
+            f"tenants/{home}/notificationChannels/settings",
+            {"tenantId": home, "name": "smtp password inside"},
+        ),
+        "device-token": (
+            f"tenants/{home}/deviceTokens/{unique_id('token')}",
+            {"tenantId": home, "userId": owner, "name": "token"},
+        ),
         # Server-only: API keys (their hashes never reach a client; admins use the callables).
         "api-key": (
             f"tenants/{home}/apiKeys/{unique_id('key')}",

@@ -60,7 +60,38 @@ def invite_user(ctx: AuthContext, tenant_id: str, command: InviteUser) -> tuple[
     if tenant.status != "active":
         raise FailedPrecondition("The tenant is not active", type="tenant/inactive")
     invitation, token = new_invitation(tenant_id, command.email, roles, ctx.uid)
-    return repos.invitations(tenant_id).set(invitation), token
+    stored = repos.invitations(tenant_id).set(invitation)
+    announce_invitation(invitation, token)
+    return stored, token
+
+
+INVITED = "customer.user_invited"
+
+
+def announce_invitation(invitation: Invitation, token: str) -> None:
+    """Emit ``customer.user_invited`` so the notifications service emails the invitee the
+    link (the token travels in the event, as auth's action links do; it is never stored in
+    plaintext). The event id derives from the token's hash: a re-invitation is a new event."""
+    from shared import events
+
+    events.publish(
+        [
+            events.new_event(
+                INVITED,
+                tenant_id=invitation.tenant_id,
+                subject_id=invitation.id,
+                event_id=f"invited-{invitation.id}-{(invitation.token_hash or token)[:16]}",
+                data={
+                    "invitationId": invitation.id,
+                    "email": invitation.email,
+                    "roles": invitation.roles,
+                    "invitedBy": invitation.invited_by,
+                    "token": token,
+                    "expiresInDays": INVITATION_TTL_DAYS,
+                },
+            )
+        ]
+    )
 
 
 def list_invitations(tenant_id: str, command: ListInvitations) -> Page[Invitation]:

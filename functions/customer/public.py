@@ -10,6 +10,7 @@ upkeep in other services walks the tenants.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the rules' module is heavy: only the auth service's blocking function runs it
@@ -60,10 +61,42 @@ def tenant_ids() -> Iterator[str]:
         yield tenant.id
 
 
+@dataclass(frozen=True)
+class TenantBranding:
+    """How a tenant presents itself in notifications: name, logo and the host its links use
+    (None: the platform's default host)."""
+
+    tenant_id: str
+    name: str
+    logo_url: str | None
+    host: str | None
+    active: bool
+
+
+def tenant_branding(tenant_id: str) -> TenantBranding | None:
+    """``tenant_id``'s :class:`TenantBranding` (``display_name`` over the tenant's name);
+    None if no tenant. One document read."""
+    from customer import repositories as repos
+
+    tenant = repos.tenants().get(tenant_id)
+    if tenant is None:
+        return None
+    branding = tenant.settings.branding
+    return TenantBranding(
+        tenant_id=tenant_id,
+        name=branding.display_name or tenant.name,
+        logo_url=branding.logo_url,
+        host=branding.host,
+        active=tenant.status == "active",
+    )
+
+
 __all__ = [
+    "TenantBranding",
     "deidentify_after_days",
     "place_verified_email",
     "require_tenant_products",
+    "tenant_branding",
     "tenant_ids",
     "tenant_products",
 ]

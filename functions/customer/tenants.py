@@ -10,7 +10,7 @@ from typing import Any
 
 from customer import catalog
 from customer import repositories as repos
-from customer.invitations import new_invitation
+from customer.invitations import announce_invitation, new_invitation
 from customer.models.tenants import (
     CreateCustomer,
     CreatedCustomer,
@@ -62,6 +62,7 @@ def create_customer(ctx: AuthContext, command: CreateCustomer) -> CreatedCustome
         uow.bind(invitations).create(invitation)
 
     in_batch(write)
+    announce_invitation(invitation, token)
     return CreatedCustomer(
         tenant_id=tenant_id,
         tenant=tenant,

@@ -10,6 +10,7 @@ unit (``shared.unit_of_work``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,16 +104,57 @@ def directory_page(tenant_id: str, *, limit: int, cursor: str | None) -> Page[Di
     return repos.directory_entries(tenant_id).query(limit=limit, cursor=cursor)
 
 
+@dataclass(frozen=True)
+class NotificationRecipient:
+    """What the notifications service needs of a user: where to write, in which language,
+    whether they are still active, and their own per-channel choices for one notification
+    (``{"email": False, ...}``; absent channels follow the defaults)."""
+
+    user_id: str
+    email: str | None
+    display_name: str
+    locale: str | None
+    disabled: bool
+    choices: dict[str, bool]
+
+
+def notification_recipient(
+    tenant_id: str, uid: str, notification_id: str
+) -> NotificationRecipient | None:
+    """``uid``'s :class:`NotificationRecipient` for ``notification_id`` in ``tenant_id``; None
+    when there is no such profile (or the id cannot be one). Two document reads: the profile
+    and the preferences document (``user_update_preferences``)."""
+    try:
+        profile = repos.profiles(tenant_id).get(uid)
+    except (InvalidArgument, FailedPrecondition):  # not an id; a malformed profile
+        return None
+    if profile is None or profile.tenant_id != tenant_id:
+        return None
+    stored = repos.preferences(tenant_id, uid).get(repos.NOTIFICATION_PREFERENCES)
+    found = stored.notifications.get(notification_id) if stored is not None else None
+    choices = found.model_dump(by_alias=True, exclude_none=True) if found is not None else {}
+    return NotificationRecipient(
+        user_id=uid,
+        email=profile.email,
+        display_name=profile.display_name,
+        locale=profile.locale,
+        disabled=profile.disabled,
+        choices=choices,
+    )
+
+
 __all__ = [
     "AccessView",
     "DirectoryEntry",
     "MemberCard",
+    "NotificationRecipient",
     "access_view",
     "access_views_page",
     "active_member_cards",
     "create_first_profile",
     "directory_page",
     "is_active_member",
+    "notification_recipient",
     "profile_exists",
     "stamp_claims_set",
     "stamp_claims_swept",

@@ -231,6 +231,12 @@ def test_no_callable_answers_internal_to_bad_input_and_refusals_write_nothing(te
         "example_create_task": {"projectId": project["projectId"], "title": "t"},
         "example_update_project": {"projectId": project["projectId"]},
         "user_update_preferences": {"notifications": {"files.uploaded": {"email": True}}},
+        "notifications_mark_viewed": {"all": True},
+        "notifications_archive": {"notificationIds": ["n1"]},
+        "notifications_register_device_token": {"token": "tok-1", "platform": "web"},
+        "notifications_unregister_device_token": {"token": "tok-1"},
+        "notifications_update_settings": {"quietHours": None},
+        "notifications_resend": {"deliveryId": "d1"},
     }
     conversation = requests_call(
         "messaging_create_conversation",

@@ -173,3 +173,25 @@ def test_two_js_sdk_frontends_converse_watch_unread_counts_and_outsiders_are_ref
         "memberWritesConversation": "permission-denied",
         "memberUnpinnedList": "permission-denied",
     }
+
+
+def test_a_js_sdk_member_who_is_mentioned_sees_the_notification_and_badge_and_clears_them():
+    tenant_id = unique_id("tenant")
+    member = create_user(tenant_id=tenant_id, roles=["member"])
+    sender = create_user(tenant_id=tenant_id, roles=["member"])
+    for person in (member, sender):  # as sign-up leaves them: the rules read it
+        seed_user_profile(tenant_id, person, display_name=f"Person {person.uid[-4:]}")
+
+    result = run_script("notifications_journey.mjs", member.email, PASSWORD, sender.uid, sender.uid)
+
+    assert result["published"] == 200
+    assert result["title"] == f"Person {sender.uid[-4:]} mentioned you"
+    assert result["seenBefore"] is False
+    assert 1 in result["badges"] and result["badges"][-1] == 0
+    assert result["answeredCount"] == 0
+    assert result["refused"] == {
+        "colleagueBadge": "permission-denied",
+        "writeOwnBadge": "permission-denied",
+        "writeOwnNotification": "permission-denied",
+        "bothIdsAndAll": "functions/invalid-argument",
+    }

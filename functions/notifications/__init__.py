@@ -1,0 +1,1 @@
+"""The notifications service: definitions, decisions, dispatch and delivery on every channel."""

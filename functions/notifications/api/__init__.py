@@ -1,0 +1,1 @@
+"""Callables of the notifications service."""

@@ -1,0 +1,1 @@
+"""Documents, requests and answers of the notifications service."""

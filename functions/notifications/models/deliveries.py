@@ -1,0 +1,115 @@
+"""Dispatch requests, delivery records and the tasks that carry them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from notifications.definitions import Channel
+from shared.models import Document, Model
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"  # will be retried (``nextAttemptAt``)
+    DEAD = "dead"  # the last retry failed; ``notifications_resend`` starts again
+
+
+class Recipient(Model):
+    """A user of the tenant, or (for someone with no account yet, e.g. an invitee) an address."""
+
+    user_id: str | None = Field(default=None, max_length=128)
+    email: str | None = Field(default=None, max_length=320)
+
+    @property
+    def key(self) -> str:
+        """Names the recipient in delivery ids: the uid, or a digest of the address."""
+        if self.user_id:
+            return self.user_id
+        import hashlib
+
+        return "email-" + hashlib.sha256((self.email or "").encode()).hexdigest()[:24]
+
+
+class DispatchRequest(Model):
+    """What asks for a notification: from an event consumer, a task, or another service
+    (``notifications.public.request_notification``)."""
+
+    notification_id: str
+    tenant_id: str | None = Field(default=None, description="None: a user with no tenant yet.")
+    recipients: list[Recipient] = Field(min_length=1, max_length=10_000)
+    data: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str = Field(min_length=1, max_length=500)
+    entity_id: str | None = Field(
+        default=None, description="What the notification is about (the threshold's entity)."
+    )
+    link_path: str | None = Field(
+        default=None, description="Path on the tenant's host the notification links to."
+    )
+    link: str | None = Field(default=None, description="A full link (e.g. an auth action link).")
+
+
+class StoredRequest(Document):
+    """``notificationRequests/{requestId}`` (closed to clients): the request as received, so a
+    retry, a nudge or a resend renders the same message. May hold secrets (action links)."""
+
+    request: DispatchRequest
+
+
+class DeliveryRecord(Document):
+    """``notificationDeliveries/{deliveryId}``: one recipient on one channel. Tenant admins
+    read them (why did or didn't a user get a message); functions write them."""
+
+    tenant_id: str | None = None
+    request_id: str
+    notification_id: str
+    channel: Channel
+    recipient_id: str | None = Field(default=None, description="The user, when one.")
+    recipient_email: str | None = Field(default=None, description="For address recipients.")
+    entity_id: str | None = None
+    nudge_id: str | None = None
+    state: DeliveryState = DeliveryState.PENDING
+    reason: str | None = Field(default=None, description="Why skipped, failed or dead.")
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    locale: str | None = None
+
+
+class DeliverTask(Model):
+    """``notificationsDeliver``: send one delivery record's message (attempt ``attempt``)."""
+
+    tenant_id: str | None = None
+    delivery_id: str
+    attempt: int = 1
+
+
+class DigestTask(Model):
+    """``notificationsFlushDigest``: send the digest bucket once its window closed."""
+
+    tenant_id: str | None = None
+    bucket_id: str
+
+
+class Threshold(Document):
+    """``notificationThresholds/{id}``: when an entity last notified a user on a channel."""
+
+    last_sent_at: datetime
+
+
+class DigestBucket(Document):
+    """``notificationDigests/{bucketId}``: one (user, notification, key) over one window."""
+
+    notification_id: str
+    recipient: Recipient
+    key: str
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    count: int = 0
+    flushed: bool = False
+    window_ends_at: datetime
+    link_path: str | None = None

@@ -1,0 +1,76 @@
+"""Where the notifications service's documents live (private to the service).
+
+Everything is under ``tenants/{tenantId}/``; the few notifications of a user with no tenant yet
+(a verification link before joining) keep their requests and delivery records in the root
+collections of the same names (``_platform`` scope), which no client can read.
+"""
+
+from __future__ import annotations
+
+from notifications.models.deliveries import (
+    DeliveryRecord,
+    DigestBucket,
+    StoredRequest,
+    Threshold,
+)
+from notifications.models.devices import DeviceToken
+from notifications.models.inbox import Badge, InAppNotification
+from notifications.models.settings import TenantChannels, UserSettings
+from shared import paths
+from shared.repository import CollectionRepository, SubcollectionRepository
+
+REQUESTS = "notificationRequests"
+DELIVERIES = "notificationDeliveries"
+THRESHOLDS = "notificationThresholds"
+DIGESTS = "notificationDigests"
+BADGES = "notificationBadges"
+SETTINGS = "notificationSettings"
+CHANNELS = "notificationChannels"
+CHANNEL_SETTINGS = "settings"
+DEVICE_TOKENS = "deviceTokens"
+INBOX = "notifications"
+
+
+def _scoped(tenant_id: str | None, name: str) -> paths.CollectionPath:
+    if tenant_id is None:
+        return paths.root_collection(name)
+    return paths.tenant_collection(tenant_id, name)
+
+
+def requests(tenant_id: str | None) -> CollectionRepository[StoredRequest]:
+    return CollectionRepository(StoredRequest, _scoped(tenant_id, REQUESTS))
+
+
+def deliveries(tenant_id: str | None) -> CollectionRepository[DeliveryRecord]:
+    return CollectionRepository(DeliveryRecord, _scoped(tenant_id, DELIVERIES))
+
+
+def thresholds(tenant_id: str | None) -> CollectionRepository[Threshold]:
+    return CollectionRepository(Threshold, _scoped(tenant_id, THRESHOLDS))
+
+
+def digests(tenant_id: str | None) -> CollectionRepository[DigestBucket]:
+    return CollectionRepository(DigestBucket, _scoped(tenant_id, DIGESTS))
+
+
+def inbox(tenant_id: str, user_id: str) -> SubcollectionRepository[InAppNotification]:
+    """``tenants/{t}/users/{uid}/notifications``."""
+    return SubcollectionRepository(
+        InAppNotification, paths.tenant_collection(tenant_id, "users").document(user_id), INBOX
+    )
+
+
+def badges(tenant_id: str) -> CollectionRepository[Badge]:
+    return CollectionRepository(Badge, paths.tenant_collection(tenant_id, BADGES))
+
+
+def user_settings(tenant_id: str) -> CollectionRepository[UserSettings]:
+    return CollectionRepository(UserSettings, paths.tenant_collection(tenant_id, SETTINGS))
+
+
+def tenant_channels(tenant_id: str) -> CollectionRepository[TenantChannels]:
+    return CollectionRepository(TenantChannels, paths.tenant_collection(tenant_id, CHANNELS))
+
+
+def device_tokens(tenant_id: str) -> CollectionRepository[DeviceToken]:
+    return CollectionRepository(DeviceToken, paths.tenant_collection(tenant_id, DEVICE_TOKENS))

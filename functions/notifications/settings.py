@@ -1,0 +1,47 @@
+"""Per-user quiet hours and per-tenant channel settings (defaults, SMTP, webhooks).
+
+Both documents are closed to clients (the SMTP password must never be readable); they change
+through callables, in transactions that merge: fields a request leaves out are kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notifications import repositories as repos
+from notifications.models.settings import (
+    TenantChannels,
+    UpdateSettings,
+    UpdateTenantChannels,
+    UserSettings,
+)
+from shared.transactions import run_transaction
+
+
+def update_user_settings(tenant_id: str, user_id: str, req: UpdateSettings) -> UserSettings:
+    repo = repos.user_settings(tenant_id)
+    return repo.set(UserSettings(id=user_id, quiet_hours=req.quiet_hours))
+
+
+def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantChannels:
+    repo = repos.tenant_channels(tenant_id)
+    changes = req.model_dump(exclude={"tenant_id"}, exclude_unset=True)
+
+    def work(txn: Any) -> TenantChannels:
+        current = repo.get(repos.CHANNEL_SETTINGS, transaction=txn) or TenantChannels(
+            id=repos.CHANNEL_SETTINGS
+        )
+        update: dict[str, Any] = {}
+        for name in changes:
+            update[name] = getattr(req, name)
+        if "defaults" in update and update["defaults"] is not None:
+            merged = {k: dict(v) for k, v in current.defaults.items()}
+            for notification, channels in update["defaults"].items():
+                merged.setdefault(notification, {}).update(channels)
+            update["defaults"] = merged
+        elif "defaults" in update:
+            update["defaults"] = {}
+        result = current.model_copy(update=update)
+        return repo.set(result, writer=txn)
+
+    return run_transaction(work)
