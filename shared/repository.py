@@ -327,6 +327,32 @@ class CollectionRepository(Generic[T]):
         else:
             self.ref(doc_id).set(data, merge=True)
 
+    def change_array(
+        self,
+        doc_id: str,
+        field: str,
+        value: Any,
+        *,
+        add: bool,
+        also: Mapping[str, Any] | None = None,
+        writer: Transaction | WriteBatch | None = None,
+    ) -> None:
+        """Add ``value`` to (or remove it from) the array ``field`` server-side (a merge with
+        ``ArrayUnion``/``ArrayRemove``), writing the fields of ``also`` with it; an absent
+        document is created. A blind write, like :meth:`increment`: no read, no contention."""
+        from google.cloud.firestore import ArrayRemove, ArrayUnion
+
+        change = ArrayUnion([value]) if add else ArrayRemove([value])
+        data: dict[str, Any] = {
+            self._field(k): to_firestore_value(v) for k, v in (also or {}).items()
+        }
+        data[self._field(field)] = change
+        data["updatedAt"] = utcnow()
+        if writer is not None:
+            writer.set(self.ref(doc_id), data, merge=True)
+        else:
+            self.ref(doc_id).set(data, merge=True)
+
     def delete(self, doc_id: str, *, writer: Transaction | WriteBatch | None = None) -> None:
         """Delete the document (no error when it is already gone)."""
         if writer is not None:

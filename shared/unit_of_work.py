@@ -80,6 +80,19 @@ class BoundRepository(Protocol[T]):
         never contend on a read of the counters."""
         ...
 
+    def change_array(
+        self,
+        doc_id: str,
+        field: str,
+        value: Any,
+        *,
+        add: bool,
+        also: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Add ``value`` to (or remove it from) an array field without reading it, with the
+        fields of ``also`` (an absent document is created): no contention, like increments."""
+        ...
+
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         """Matching documents, read outside the transaction (a query takes no lock and does
         not see the unit's staged writes); all of them when ``limit`` is None."""
@@ -136,6 +149,17 @@ class _Bound(Generic[T]):
         self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
     ) -> None:
         self._repository.increment(doc_id, deltas, defaults=defaults, writer=self._writer)
+
+    def change_array(
+        self,
+        doc_id: str,
+        field: str,
+        value: Any,
+        *,
+        add: bool,
+        also: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._repository.change_array(doc_id, field, value, add=add, also=also, writer=self._writer)
 
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         if limit is None:

@@ -2,10 +2,10 @@
 
 A document that holds a file receipt (a message's attachment, a profile's photo) registers its
 interest with :func:`add_reference` and lets go with :func:`remove_reference`; when no holder
-is left, the file is deleted after a delay (:mod:`files.cleanup`). Both take the caller's
-transaction so the reference commits with the caller's own document; Firestore wants a
-transaction's reads first, so call :func:`add_reference` (which reads the receipt) before
-staging your writes. :func:`remove_reference` only writes.
+is left, the file is deleted after a delay (:mod:`files.cleanup`). Both take the caller's unit
+of work (``shared.unit_of_work``) so the reference commits with the caller's own document;
+Firestore wants a transaction's reads first, so call :func:`add_reference` (which reads the
+receipt) before staging your writes. :func:`remove_reference` only writes.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING
 from files import repositories as repos
 from files.models.receipts import FileReceipt, FileStatus, ReceiptView
 from shared.errors import FailedPrecondition, NotFound
-from shared.transactions import run_transaction
+from shared.unit_of_work import in_transaction
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Transaction
-
     from shared.unit_of_work import UnitOfWork
 
 __all__ = ["ReceiptView", "add_reference", "clone", "remove_reference", "settle_scan"]
@@ -32,18 +30,19 @@ def add_reference(
     holder: str,
     *,
     token: str | None = None,
-    transaction: Transaction | None = None,
+    uow: UnitOfWork | None = None,
 ) -> ReceiptView:
     """Record that ``holder`` (a stable name such as ``messaging/{conversationId}/{messageId}``)
-    refers to the file, and return its public view (no token).
+    refers to the file, and return its public view (no token); in ``uow`` when given, else in a
+    unit of its own.
 
     ``token``, when the file id came from a client, must be the receipt's (compared in constant
     time). Refuses a file of another tenant or an unknown one (``NotFound``, as a wrong token)
     and one that was rejected or deleted (``FailedPrecondition``). Adding twice is harmless.
     """
 
-    def work(txn: Transaction) -> ReceiptView:
-        receipt = repos.receipts(tenant_id).get(file_id, transaction=txn)
+    def work(uow: UnitOfWork) -> ReceiptView:
+        receipt = uow.bind(repos.receipts(tenant_id)).get(file_id)
         if receipt is None or (
             token is not None and not hmac.compare_digest(receipt.token.encode(), token.encode())
         ):
@@ -52,21 +51,25 @@ def add_reference(
             raise FailedPrecondition(
                 f"The file is {receipt.status.value}", type="files/unavailable", fileId=file_id
             )
-        repos.change_holders(txn, tenant_id, file_id, holder, add=True)
+        repos.change_holders(uow.bind(repos.references(tenant_id)), file_id, holder, add=True)
         return receipt.public_view()
 
-    return work(transaction) if transaction is not None else run_transaction(work)
+    return work(uow) if uow is not None else in_transaction(work)
 
 
 def remove_reference(
-    tenant_id: str, file_id: str, holder: str, *, transaction: Transaction | None = None
+    tenant_id: str, file_id: str, holder: str, *, uow: UnitOfWork | None = None
 ) -> None:
     """Let go of the file for ``holder``; the last one out schedules its deletion. Removing a
-    holder that is not there is harmless (a write only: no read, any point in a transaction)."""
-    if transaction is not None:
-        repos.change_holders(transaction, tenant_id, file_id, holder, add=False)
-        return
-    run_transaction(lambda txn: repos.change_holders(txn, tenant_id, file_id, holder, add=False))
+    holder that is not there is harmless (a write only: no read, any point in a unit)."""
+
+    def work(uow: UnitOfWork) -> None:
+        repos.change_holders(uow.bind(repos.references(tenant_id)), file_id, holder, add=False)
+
+    if uow is not None:
+        work(uow)
+    else:
+        in_transaction(work)
 
 
 def clone(

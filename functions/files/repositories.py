@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from files.models.receipts import CachedUrl, FileReceipt, FileReferences, TenantUsage
 from shared import paths
-from shared.repository import CollectionRepository, utcnow
+from shared.repository import CollectionRepository
+
+if TYPE_CHECKING:
+    from shared.unit_of_work import BoundRepository
 
 FILES = "files"
 USAGE = "fileUsage"
@@ -38,15 +41,13 @@ def references(tenant_id: str) -> CollectionRepository[FileReferences]:
     return CollectionRepository(FileReferences, paths.tenant_collection(tenant_id, REFS))
 
 
-def change_holders(writer: Any, tenant_id: str, file_id: str, holder: str, *, add: bool) -> None:
-    """Add or remove one holder without reading the document (array union/remove)."""
-    from google.cloud.firestore import ArrayRemove, ArrayUnion
-
-    change = ArrayUnion([holder]) if add else ArrayRemove([holder])
-    data: dict[str, Any] = {"holders": change, "updatedAt": utcnow()}
-    if add:
-        data.update(deletionTaskId=None, deletionDueAt=None)
-    writer.set(references(tenant_id).ref(file_id), data, merge=True)
+def change_holders(
+    refs: BoundRepository[FileReferences], file_id: str, holder: str, *, add: bool
+) -> None:
+    """Add or remove one holder without reading the document (array union/remove); adding
+    cancels a scheduled deletion."""
+    also = {"deletion_task_id": None, "deletion_due_at": None} if add else None
+    refs.change_array(file_id, "holders", holder, add=add, also=also)
 
 
 def stale_pending(cutoff: datetime, *, page_size: int = 200) -> Iterator[tuple[str, str]]:

@@ -2,12 +2,12 @@
 
 The commands take an :class:`AttachmentStore` so their rules can be unit-tested with a fake;
 :class:`FilesAttachments` is the real one, over ``files.public`` inside the command's
-transaction (the reference commits with the message, or neither does).
+unit of work (the reference commits with the message, or neither does).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from messaging.models.conversations import Attachment
 from shared.unit_of_work import UnitOfWork
@@ -39,7 +39,7 @@ class FilesAttachments:
     ) -> Attachment:
         from files.public import add_reference
 
-        view = add_reference(tenant_id, file_id, holder, token=token, transaction=_txn(uow))
+        view = add_reference(tenant_id, file_id, holder, token=token, uow=uow)
         return Attachment(
             file_id=view.id, name=view.name, content_type=view.content_type, size=view.size
         )
@@ -47,9 +47,4 @@ class FilesAttachments:
     def release(self, uow: UnitOfWork, tenant_id: str, file_id: str, holder: str) -> None:
         from files.public import remove_reference
 
-        remove_reference(tenant_id, file_id, holder, transaction=_txn(uow))
-
-
-def _txn(uow: UnitOfWork) -> Any:
-    """The Firestore transaction under a unit of work (``in_transaction`` units carry it)."""
-    return getattr(uow, "writer")  # noqa: B009
+        remove_reference(tenant_id, file_id, holder, uow=uow)

@@ -124,14 +124,13 @@ def _expire_messages(conversation: Conversation, cutoff: datetime) -> int:
 
         def work(uow: UnitOfWork, items: list[Message] = page.items) -> None:
             bound = uow.bind(repo)
-            txn = getattr(uow, "writer")  # noqa: B009
             for message in items:
                 for attachment in message.attachments:
                     remove_reference(
                         conversation.tenant_id,
                         attachment.file_id,
                         holder(conversation.id, message.id),
-                        transaction=txn,
+                        uow=uow,
                     )
                 bound.delete(message.id)
 

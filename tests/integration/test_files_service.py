@@ -21,7 +21,7 @@ from files.uploads import config
 from shared.clients import publisher, storage_client
 from shared.errors import NotFound
 from shared.settings import get_settings
-from shared.transactions import run_transaction
+from shared.unit_of_work import in_transaction
 from tests.support.callables import CallableError, call
 from tests.support.emulators import eventually, functions_url
 
@@ -284,15 +284,11 @@ def test_the_last_holder_letting_go_schedules_the_deletion(tenant):
     _, ready = upload_ready(tenant)
     view = public.add_reference(tenant.id, ready.id, "test/a", token=ready.token)
     assert (view.id, view.status, view.token) == (ready.id, FileStatus.READY, None)
-    run_transaction(
-        lambda txn: public.add_reference(tenant.id, ready.id, "test/b", transaction=txn)
-    )
+    in_transaction(lambda uow: public.add_reference(tenant.id, ready.id, "test/b", uow=uow))
     public.remove_reference(tenant.id, ready.id, "test/a")
     refs = repos.references(tenant.id)
     assert refs.require(ready.id).holders == ["test/b"]
-    run_transaction(
-        lambda txn: public.remove_reference(tenant.id, ready.id, "test/b", transaction=txn)
-    )
+    in_transaction(lambda uow: public.remove_reference(tenant.id, ready.id, "test/b", uow=uow))
 
     def scheduled_or_ran() -> str | None:
         found = refs.get(ready.id)

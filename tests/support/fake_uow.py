@@ -70,6 +70,20 @@ class _FakeBound(Generic[T]):
         added = {k: getattr(current, k) + v for k, v in deltas.items()}
         self._uow.stage(self._path, doc_id, current.model_copy(update=added))
 
+    def change_array(
+        self,
+        doc_id: str,
+        field: str,
+        value: Any,
+        *,
+        add: bool,
+        also: Mapping[str, Any] | None = None,
+    ) -> None:
+        current = self.get(doc_id) or self._model(id=doc_id)
+        kept = [v for v in getattr(current, field) if v != value]
+        changes = {**(also or {}), field: [*kept, value] if add else kept}
+        self._uow.stage(self._path, doc_id, current.model_copy(update=changes))
+
     def find(self, *filters: Filter, limit: int | None = None) -> list[T]:
         """Like Firestore's query outside the transaction: the committed store only, by id."""
         docs = self._uow.store.get(self._path, {})
