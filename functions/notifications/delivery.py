@@ -23,7 +23,7 @@ from notifications.models.deliveries import DeliverTask, DeliveryRecord, Deliver
 from notifications.templates import RenderError, render
 from shared import logs
 from shared.errors import FailedPrecondition, NotFound
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 
 _log = logs.get_logger("notifications.delivery")
 FINAL = {DeliveryState.SENT, DeliveryState.SKIPPED, DeliveryState.DEAD}
@@ -52,14 +52,15 @@ def claim(task: DeliverTask) -> DeliveryRecord | None:
     this attempt already ran (a re-delivered task)."""
     repo = repos.deliveries(task.tenant_id)
 
-    def work(txn: Any) -> DeliveryRecord | None:
-        record = repo.get(task.delivery_id, transaction=txn)
+    def work(uow: UnitOfWork) -> DeliveryRecord | None:
+        records = uow.bind(repo)
+        record = records.get(task.delivery_id)
         if record is None or record.state in FINAL or record.attempts >= task.attempt:
             return None
-        repo.update(record.id, {"attempts": task.attempt, "next_attempt_at": None}, writer=txn)
+        records.update(record.id, {"attempts": task.attempt, "next_attempt_at": None})
         return record.model_copy(update={"attempts": task.attempt})
 
-    return run_transaction(work)
+    return in_transaction(work)
 
 
 def finish(record: DeliveryRecord, state: DeliveryState, reason: str | None) -> DeliveryState:
@@ -103,8 +104,9 @@ def resend(tenant_id: str, delivery_id: str) -> DeliveryRecord:
     repo = repos.deliveries(tenant_id)
     resend_round = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
 
-    def work(txn: Any) -> DeliveryRecord:
-        record = repo.get(delivery_id, transaction=txn)
+    def work(uow: UnitOfWork) -> DeliveryRecord:
+        records = uow.bind(repo)
+        record = records.get(delivery_id)
         if record is None:
             raise NotFound("No such delivery", type="notifications/no-delivery")
         retryable = record.state is DeliveryState.DEAD or (
@@ -116,10 +118,10 @@ def resend(tenant_id: str, delivery_id: str) -> DeliveryRecord:
                 type="notifications/not-resendable",
             )
         changes = {"state": DeliveryState.PENDING, "reason": None, "attempts": 0}
-        repo.update(delivery_id, changes, writer=txn)
+        records.update(delivery_id, changes)
         return record.model_copy(update=changes)
 
-    record = run_transaction(work)
+    record = in_transaction(work)
     task = DeliverTask(tenant_id=tenant_id, delivery_id=delivery_id, attempt=1)
     enqueue(DELIVER_FUNCTION, task, task_id=f"{delivery_id}-resend-{resend_round}")
     return record

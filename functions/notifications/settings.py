@@ -15,7 +15,7 @@ from notifications.models.settings import (
     UpdateTenantChannels,
     UserSettings,
 )
-from shared.transactions import run_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 
 
 def update_user_settings(tenant_id: str, user_id: str, req: UpdateSettings) -> UserSettings:
@@ -27,10 +27,9 @@ def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantC
     repo = repos.tenant_channels(tenant_id)
     changes = req.model_dump(exclude={"tenant_id"}, exclude_unset=True)
 
-    def work(txn: Any) -> TenantChannels:
-        current = repo.get(repos.CHANNEL_SETTINGS, transaction=txn) or TenantChannels(
-            id=repos.CHANNEL_SETTINGS
-        )
+    def work(uow: UnitOfWork) -> TenantChannels:
+        documents = uow.bind(repo)
+        current = documents.get(repos.CHANNEL_SETTINGS) or TenantChannels(id=repos.CHANNEL_SETTINGS)
         update: dict[str, Any] = {}
         for name in changes:
             update[name] = getattr(req, name)
@@ -42,6 +41,6 @@ def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantC
         elif "defaults" in update:
             update["defaults"] = {}
         result = current.model_copy(update=update)
-        return repo.set(result, writer=txn)
+        return documents.set(result)
 
-    return run_transaction(work)
+    return in_transaction(work)
