@@ -45,9 +45,14 @@ const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code)
 // Resolves with the first value of a listened field that satisfies `wanted`.
 function watch(ref, pick, wanted) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`listener timed out on ${ref.path}`)), 30000);
+    let last = "no snapshot";
+    const timer = setTimeout(
+      () => reject(new Error(`listener timed out on ${ref.path} (last value seen: ${last})`)),
+      90000, // a loaded emulator (the whole suite before it) has been seen to deliver late
+    );
     const stop = onSnapshot(ref, (snap) => {
       const value = pick(snap.data() ?? {});
+      last = JSON.stringify(value);
       if (wanted(value)) {
         clearTimeout(timer);
         stop();
