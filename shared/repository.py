@@ -91,11 +91,19 @@ class Page(Generic[T]):
 
 
 class CollectionRepository(Generic[T]):
-    """Documents of one model in one collection."""
+    """Documents of one model in one collection.
 
-    def __init__(self, model: type[T], path: CollectionPath) -> None:
+    ``optimistic`` declares a collection of hot documents (a conversation every send of every
+    participant rewrites): a unit of work reads them without a lock and makes its writes to
+    them conditional on the version it read (:mod:`shared.unit_of_work`). Concurrent writers
+    then never hold a lock while they wait for each other: one commits, the others find the
+    version moved and run again on the new one.
+    """
+
+    def __init__(self, model: type[T], path: CollectionPath, *, optimistic: bool = False) -> None:
         self.model = model
         self.path = path
+        self.optimistic = optimistic
 
     # -- references -------------------------------------------------------------------------
     @property
@@ -146,6 +154,28 @@ class CollectionRepository(Generic[T]):
         if transaction is None:  # one unary read (shared.document_reads)
             return self._load(get_document(self.ref(doc_id)))
         return self._load(self.ref(doc_id).get(transaction=transaction))
+
+    def get_versioned(self, doc_id: str) -> tuple[T | None, datetime | None]:
+        """The document (or None) and its update time (None when it does not exist), read
+        without a transaction: what an optimistic unit makes its writes conditional on."""
+        snapshot = get_document(self.ref(doc_id))
+        return self._load(snapshot), snapshot.update_time
+
+    def get_many_versioned(
+        self, doc_ids: Iterable[str]
+    ) -> tuple[dict[str, T], dict[str, datetime | None]]:
+        """The existing documents among ``doc_ids`` (one batched read, no transaction), and
+        every requested id's update time (None for the missing ones)."""
+        refs = [self.ref(doc_id) for doc_id in dict.fromkeys(doc_ids)]
+        found: dict[str, T] = {}
+        versions: dict[str, datetime | None] = {}
+        if refs:
+            for snapshot in firestore_client().get_all(refs):
+                versions[snapshot.id] = snapshot.update_time if snapshot.exists else None
+                model = self._load_or_skip(snapshot)
+                if model is not None:
+                    found[snapshot.id] = model
+        return found, versions
 
     def require(self, doc_id: str, *, transaction: Transaction | None = None) -> T:
         """The document, or ``NotFound``."""
@@ -389,8 +419,12 @@ class SubcollectionRepository(CollectionRepository[T]):
     repository for one project can never read another project's tasks.
     """
 
-    def __init__(self, model: type[T], parent: DocumentPath, name: str) -> None:
-        super().__init__(model, parent.collection(check_id(name, "collection")))
+    def __init__(
+        self, model: type[T], parent: DocumentPath, name: str, *, optimistic: bool = False
+    ) -> None:
+        super().__init__(
+            model, parent.collection(check_id(name, "collection")), optimistic=optimistic
+        )
         self.parent = parent
 
 

@@ -33,14 +33,20 @@ class StaleRead(Exception):
     for contention, so no domain code needs the client library's ``Aborted``."""
 
 
-def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) -> R:
+def run_transaction(
+    work: Callable[[Transaction], R],
+    *,
+    max_attempts: int = 5,
+    stale: Callable[[], bool] = lambda: False,
+) -> R:
     """Run ``work(transaction)`` in a Firestore transaction, retried on contention.
 
     The client retries a commit that aborts; a *read* that aborts (a lock timeout, when
-    transactions wait on each other) escapes it, so the whole unit is retried here too. When
-    either gives up, ``Contention`` (``aborted``).
+    transactions wait on each other) escapes it, so the whole unit is retried here too. A
+    commit whose preconditions failed (the attempt made conditional writes: ``stale()``) is a
+    stale read, and runs again. When retries give up, ``Contention`` (``aborted``).
     """
-    from google.api_core.exceptions import Aborted
+    from google.api_core.exceptions import Aborted, Conflict, FailedPrecondition
     from google.cloud import firestore
 
     @firestore.transactional
@@ -49,7 +55,12 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
 
     for attempt in range(1, max_attempts + 1):
         try:
-            return _run(firestore_client().transaction(max_attempts=max_attempts))
+            try:
+                return _run(firestore_client().transaction(max_attempts=max_attempts))
+            except (FailedPrecondition, Conflict) as error:
+                if not stale():
+                    raise
+                raise StaleRead(str(error)) from error
         except (Aborted, StaleRead) as error:
             if attempt == max_attempts:
                 raise _contention() from error
@@ -63,7 +74,11 @@ def run_transaction(work: Callable[[Transaction], R], *, max_attempts: int = 5) 
 
 
 def run_idempotent(
-    work: Callable[[Transaction], R], done: Callable[[], R | None], *, rounds: int = 3
+    work: Callable[[Transaction], R],
+    done: Callable[[], R | None],
+    *,
+    rounds: int = 3,
+    stale: Callable[[], bool] = lambda: False,
 ) -> R:
     """Run a command whose repeat is harmless, contending only while a change is needed.
 
@@ -79,7 +94,7 @@ def run_idempotent(
         if answer is not None:
             return answer
         try:
-            return run_transaction(work)
+            return run_transaction(work, stale=stale)
         except Contention:
             if attempt == rounds:
                 raise

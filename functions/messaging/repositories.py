@@ -23,8 +23,12 @@ FLAGS = "messageFlags"
 
 
 def conversations(tenant_id: str) -> CollectionRepository[Conversation]:
-    """``tenants/{tenantId}/conversations``."""
-    return CollectionRepository(Conversation, paths.tenant_collection(tenant_id, CONVERSATIONS))
+    """``tenants/{tenantId}/conversations``: optimistic, because every send and read mark of
+    every participant rewrites its conversation (``seq``, ``unreadCounts``): units read it
+    without a lock and write it only if nobody did meanwhile."""
+    return CollectionRepository(
+        Conversation, paths.tenant_collection(tenant_id, CONVERSATIONS), optimistic=True
+    )
 
 
 def conversation_keys(tenant_id: str) -> CollectionRepository[ConversationKey]:
@@ -33,9 +37,10 @@ def conversation_keys(tenant_id: str) -> CollectionRepository[ConversationKey]:
 
 
 def messages(tenant_id: str, conversation_id: str) -> SubcollectionRepository[Message]:
-    """``tenants/{tenantId}/conversations/{conversationId}/messages``."""
+    """``tenants/{tenantId}/conversations/{conversationId}/messages``: optimistic, as
+    reactions from many participants land on one message at once."""
     parent = paths.tenant_collection(tenant_id, CONVERSATIONS).document(conversation_id)
-    return SubcollectionRepository(Message, parent, MESSAGES)
+    return SubcollectionRepository(Message, parent, MESSAGES, optimistic=True)
 
 
 def unread_totals(tenant_id: str) -> CollectionRepository[UnreadTotal]:
@@ -44,8 +49,11 @@ def unread_totals(tenant_id: str) -> CollectionRepository[UnreadTotal]:
 
 
 def send_budgets(tenant_id: str) -> CollectionRepository[SendBudget]:
-    """``tenants/{tenantId}/messagingRates``: per-user send windows (no client reads them)."""
-    return CollectionRepository(SendBudget, paths.tenant_collection(tenant_id, RATES))
+    """``tenants/{tenantId}/messagingRates``: per-user send windows (no client reads them);
+    optimistic, as one user's sends from several devices or tabs race on their window."""
+    return CollectionRepository(
+        SendBudget, paths.tenant_collection(tenant_id, RATES), optimistic=True
+    )
 
 
 def blocks(tenant_id: str) -> CollectionRepository[Blocks]:
