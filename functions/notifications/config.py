@@ -17,11 +17,13 @@ class Config:
     max_attempts: int
     fcm_endpoint: str | None
     nudge_delay_override: int | None
+    digest_window_override: int | None
 
 
 @functools.cache
 def config() -> Config:
     nudge = os.environ.get("NOTIFICATIONS_NUDGE_DELAY_SECONDS")
+    window = os.environ.get("NOTIFICATIONS_DIGEST_WINDOW_SECONDS")
     return Config(
         smtp_host=os.environ.get("NOTIFICATIONS_SMTP_HOST", "127.0.0.1"),
         smtp_port=int(os.environ.get("NOTIFICATIONS_SMTP_PORT", "2525")),
@@ -31,4 +33,5 @@ def config() -> Config:
         max_attempts=int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5")),
         fcm_endpoint=os.environ.get("NOTIFICATIONS_FCM_ENDPOINT") or None,
         nudge_delay_override=int(nudge) if nudge else None,
+        digest_window_override=int(window) if window else None,
     )

@@ -50,7 +50,8 @@ def thresholds(tenant_id: str | None) -> CollectionRepository[Threshold]:
 
 
 def digests(tenant_id: str | None) -> CollectionRepository[DigestBucket]:
-    return CollectionRepository(DigestBucket, _scoped(tenant_id, DIGESTS))
+    """Optimistic: every request of a busy conversation adds to one recipient's bucket."""
+    return CollectionRepository(DigestBucket, _scoped(tenant_id, DIGESTS), optimistic=True)
 
 
 def inbox(tenant_id: str, user_id: str) -> SubcollectionRepository[InAppNotification]:

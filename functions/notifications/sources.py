@@ -10,7 +10,8 @@ The events and their payloads (the envelope of ``shared.events``; ``data`` field
 - ``messaging.message_sent``: the same fields, ``conversationType``, and ``recipientIds`` (the
   other participants who have not muted the conversation) -> ``messaging.direct_message`` for
   direct conversations (push and in-app; the email nudge follows when the in-app one is still
-  unseen).
+  unseen); for any other conversation -> ``messaging.digest`` (email: the conversation's
+  messages of one window in one message, see ``digests.py``).
 
 - ``customer.user_invited`` (``customer-events``): ``email``, ``token``, ``expiresInDays`` ->
   ``customer.invitation`` (email to the address, link ``/join?token=...`` on the tenant host).
@@ -123,6 +124,33 @@ def direct_message(event: DomainEvent) -> DispatchRequest | None:
     )
 
 
+def conversation_digest(event: DomainEvent) -> DispatchRequest | None:
+    """A message of a group (or any conversation but a direct one) goes into each recipient's
+    ``messaging.digest`` for the conversation: one email per conversation and window."""
+    data = event.data
+    if event.tenant_id is None or not data.get("conversationId"):
+        return None
+    sender = _ids(data, "senderId")
+    recipients = _users(_ids(data, "recipientIds"), besides=[*sender, *_ids(data, "mutedIds")])
+    if not recipients:
+        return None
+    return DispatchRequest(
+        notification_id="messaging.digest",
+        tenant_id=event.tenant_id,
+        recipients=recipients,
+        data=_message_data(event),
+        idempotency_key=f"{event.type}:{event.id}",
+        entity_id=data.get("conversationId"),
+        link_path=_conversation_path(data),
+    )
+
+
+def message_sent(event: DomainEvent) -> DispatchRequest | None:
+    if event.data.get("conversationType") == "direct":
+        return direct_message(event)
+    return conversation_digest(event)
+
+
 def invitation(event: DomainEvent) -> DispatchRequest | None:
     data = event.data
     email, token = data.get("email"), data.get("token")
@@ -163,7 +191,7 @@ def action_link(event: DomainEvent) -> DispatchRequest | None:
 
 SOURCES = {
     "messaging.user_mentioned": mention,
-    "messaging.message_sent": direct_message,
+    "messaging.message_sent": message_sent,
     "customer.user_invited": invitation,
     "auth.password_reset_requested": action_link,
     "auth.email_verification_requested": action_link,

@@ -167,3 +167,64 @@ def test_the_demo_seed_writes_documents_its_models_read_back_and_seeding_twice_c
     project = projects(seed.TENANT_ID).require("demo-project")
     assert (project.owner_id, project.open_task_count, project.version) == ("demo-admin", 0, 1)
     assert len(projects(seed.TENANT_ID).query().items) == 1
+
+
+def test_the_cloud_tasks_emulator_holds_a_task_until_its_schedule_time():
+    """Cloud Tasks runs a task at its schedule time; the emulator ran every task at once (the
+    time reached the handler only as a header), so delayed work (a digest's flush, a nudge, a
+    retry's backoff) ran early. The stack's preload holds it: a task queued for 3 s later
+    reaches a recording server no sooner, a second task of its name is refused as in Cloud
+    Tasks, and a task without a time runs at once."""
+    import base64
+    import threading
+    from datetime import UTC, datetime, timedelta
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import requests
+
+    node_options = _emulator_process_environ().get("NODE_OPTIONS", "")
+    assert "ops/node/scheduled-tasks.cjs" in node_options
+    arrivals: dict[str, float] = {}
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            arrivals[self.headers["X-CloudTasks-TaskName"]] = time.monotonic()
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    queue = (
+        f"http://{os.environ['CLOUD_TASKS_EMULATOR_HOST']}/projects/{os.environ['GCLOUD_PROJECT']}"
+        "/locations/us-central1/queues/notificationsFlushDigest/tasks"
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    def enqueue(task_id: str, at: datetime | None) -> requests.Response:
+        task: dict[str, object] = {
+            "name": f"{queue.split('//', 1)[1].split('/', 1)[1]}/{task_id}",
+            "httpRequest": {"url": url, "body": base64.b64encode(b"{}").decode(), "headers": {}},
+        }
+        if at is not None:
+            task["scheduleTime"] = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return requests.post(queue, json={"task": task}, timeout=10)
+
+    later, now = f"later-{uuid.uuid4().hex[:8]}", f"now-{uuid.uuid4().hex[:8]}"
+    try:
+        queued_at = time.monotonic()
+        assert enqueue(later, datetime.now(UTC) + timedelta(seconds=3)).status_code == 200
+        assert enqueue(later, None).status_code == 409
+        assert enqueue(now, None).status_code == 200
+        deadline = time.monotonic() + 30
+        while later not in arrivals and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+
+    assert arrivals[now] - queued_at < 2.5
+    assert arrivals[later] - queued_at >= 2.9

@@ -7,7 +7,9 @@ The emulators never redeliver, so at-least-once delivery is proven by publishing
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from typing import Any
 
 import pytest
@@ -325,6 +327,60 @@ def test_a_direct_message_seen_before_the_delay_sends_no_email(people):
     skipped = eventually(lambda: repos.deliveries(people.id).get(nudge_record))
     assert skipped.state is DeliveryState.SKIPPED and skipped.reason == "condition"
     assert mails(people.manager.email) == []
+
+
+def group_message_event(
+    tenant_id: str, conversation_id: str, sender: str, recipients: list[str], text: str
+) -> events.DomainEvent:
+    message_id = unique_id("gm")
+    return events.new_event(
+        "messaging.message_sent",
+        tenant_id=tenant_id,
+        subject_id=message_id,
+        data={
+            "conversationId": conversation_id,
+            "conversationType": "group",
+            "messageId": message_id,
+            "senderId": sender,
+            "recipientIds": recipients,
+            "mutedIds": [],
+            "textPreview": text,
+        },
+    )
+
+
+def digest_window() -> int:
+    return int(os.environ["NOTIFICATIONS_DIGEST_WINDOW_SECONDS"])
+
+
+def at_a_window_start() -> None:
+    """Wait for the next digest window (windows are fixed), so a handful of events fall in one."""
+    window = digest_window()
+    time.sleep(window - time.time() % window + 0.05)
+
+
+def test_group_messages_within_one_window_arrive_as_one_digest_email_and_redeliveries_add_none(
+    people,
+):
+    conversation = unique_id("group")
+    sent = [
+        group_message_event(
+            people.id, conversation, people.admin.uid, [people.member.uid], f"note {n}"
+        )
+        for n in range(6)
+    ]
+    at_a_window_start()
+    events.publish(sent)
+    events.publish(sent[:2])  # redelivered within the window
+
+    [digest] = wait_for_mail(people.member.email, timeout=4 * digest_window() + 30)
+    assert digest["Subject"] == "[Acme Demo] 6 new messages"
+    assert all(f"note {n}" in body(digest) for n in range(6))
+    assert f"https://acme.example.test/conversations/{conversation}" in body(digest)
+
+    events.publish(sent[2:4])  # redelivered after the window closed
+    time.sleep(2 * digest_window() + 3)  # a second digest would have been flushed by now
+    assert len(mails(people.member.email)) == 1
 
 
 def test_push_without_a_device_token_is_skipped_and_invalid_tokens_are_forgotten(people):

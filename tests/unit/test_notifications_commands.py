@@ -175,7 +175,7 @@ def bucket(request_id: str) -> DigestBucket:
     )
 
 
-def add_once(uow: FakeUnitOfWork, request_id: str) -> tuple[bool, bool]:
+def add_once(uow: FakeUnitOfWork, request_id: str) -> digests.Added:
     return uow.run(lambda u: digests.add(u, TENANT, bucket(request_id), request_id))
 
 
@@ -185,8 +185,8 @@ def test_requests_on_one_digest_key_collect_into_one_bucket_counted_once_each():
     again = add_once(uow, "r3")
 
     stored = uow.store[str(repos.digests(TENANT).path)]["b1"]
-    assert taken == [(True, True)] + [(False, True)] * 4
-    assert again == (False, False)
+    assert taken == [digests.Added.CREATED] + [digests.Added.ADDED] * 4
+    assert again is digests.Added.DUPLICATE
     assert stored.count == 5 and [i["requestId"] for i in stored.items] == [
         f"r{n}" for n in range(5)
     ]
@@ -195,4 +195,18 @@ def test_requests_on_one_digest_key_collect_into_one_bucket_counted_once_each():
 def test_a_flushed_bucket_takes_no_more_requests():
     uow = FakeUnitOfWork()
     uow.seed(repos.digests(TENANT), bucket("r0").model_copy(update={"flushed": True}))
-    assert uow.run(lambda u: digests.add(u, TENANT, bucket("r1"), "r1")) == (False, False)
+    assert add_once(uow, "r1") is digests.Added.CLOSED
+
+
+def test_closing_a_bucket_freezes_it_and_answers_it_as_sent_even_when_repeated():
+    uow = FakeUnitOfWork()
+    add_once(uow, "r0")
+    add_once(uow, "r1")
+
+    first = uow.run(lambda u: digests.close(u, TENANT, "b1"))
+    again = uow.run(lambda u: digests.close(u, TENANT, "b1"))
+
+    assert first is not None and again is not None
+    assert (first.count, again.count) == (2, 2) and again.flushed
+    assert add_once(uow, "r2") is digests.Added.CLOSED
+    assert uow.run(lambda u: digests.close(u, TENANT, "nope")) is None

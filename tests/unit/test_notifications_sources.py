@@ -61,16 +61,21 @@ def test_a_mention_in_a_group_notifies_the_mentioned_user_with_the_sender_and_th
     assert request.link_path == "/conversations/group-1"
 
 
-def test_a_direct_message_notifies_the_other_participant_and_a_group_message_nobody():
-    direct, group = _conversation("direct"), _conversation("group")
+def test_a_direct_message_notifies_the_other_participant_at_once_and_a_group_message_by_digest():
+    direct, group = _conversation("direct"), _conversation("group", muted=["cy"])
     to_direct = _events(direct, _message(direct, "Lunch?", []))["messaging.message_sent"]
     to_group = _events(group, _message(group, "Lunch?", []))["messaging.message_sent"]
 
-    request = sources.direct_message(to_direct[0])
+    at_once = sources.request_for(to_direct[0])
+    digested = sources.request_for(to_group[0])
 
-    assert request is not None and [r.user_id for r in request.recipients] == ["bo"]
-    assert request.data["excerpt"] == "Lunch?"
-    assert sources.direct_message(to_group[0]) is None
+    assert at_once is not None and at_once.notification_id == "messaging.direct_message"
+    assert [r.user_id for r in at_once.recipients] == ["bo"]
+    assert at_once.data["excerpt"] == "Lunch?"
+    assert digested is not None and digested.notification_id == "messaging.digest"
+    assert [r.user_id for r in digested.recipients] == ["bo"]  # not the sender, not who muted
+    assert digested.data["conversationId"] == "group-1"  # the digest's key
+    assert digested.idempotency_key == f"messaging.message_sent:{to_group[0].id}"
 
 
 def test_a_direct_conversation_the_recipient_muted_notifies_nobody():

@@ -59,6 +59,8 @@ class StoredRequest(Document):
     retry, a nudge or a resend renders the same message. May hold secrets (action links)."""
 
     request: DispatchRequest
+    digested: bool = False
+    """A digest request whose items are in every recipient's bucket: a redelivery adds none."""
 
 
 class DeliveryRecord(Document):
