@@ -271,6 +271,10 @@ def build_world() -> World:
             f"tenants/{home}/notificationDigests/{unique_id('digest')}",
             {"tenantId": home},
         ),
+        "notification-digest-item": (
+            f"tenants/{home}/notificationDigests/{unique_id('digest')}/digestItems/{owner}",
+            {"tenantId": home, "data": {"excerpt": "a private message"}},
+        ),
         "notification-settings": (
             f"tenants/{home}/notificationSettings/{owner}",
             {"tenantId": home},

@@ -64,6 +64,7 @@ CLOSED = [
         "notification-request",
         "notification-threshold",
         "notification-digest",
+        "notification-digest-item",
         "notification-settings",
         "notification-channels",
         "device-token",

@@ -1,15 +1,21 @@
 """Digests: requests collected by key over a window, then one message.
 
-One bucket document per (tenant, user, notification, key, window). Windows are fixed
-(``floor(now / window)``), so every request of a window finds the same bucket without reading
-anything else. The request that creates a bucket queues ``notificationsFlushDigest`` for the
-window's end, named after the bucket (queued once). The flush first closes the bucket
-(``flushed``, in a transaction), then dispatches one ordinary request built from it, keyed by the
-bucket id. A closed bucket never changes, so a retried or repeated flush dispatches the same
-request again, which sends nothing twice. A request that meets a closed bucket (it arrived as
-its window closed) goes into the next window's: nothing is lost. A request already in a bucket
-(same request id) is not counted twice, and once every recipient's bucket took it the stored
-request says so (``digested``): a redelivery after the window closed adds nothing either.
+One bucket document per (tenant, user, notification, key, window), and one item document per
+request under it. Windows are fixed (``floor(now / window)``), so every request of a window
+finds the same bucket without reading anything else. Each request adds its item in a
+transaction that only reads the bucket: concurrent requests share that read and write documents
+of their own, so a busy conversation never rewrites one hot document. A request that finds no
+bucket creates it outside any transaction (a plain create: exactly one request of the window
+wins, and it queues ``notificationsFlushDigest`` for the window's end, named after the bucket),
+then adds its item.
+
+The flush closes the bucket (``flushed``, in a transaction: it waits for the adds reading it),
+then sends one ordinary request built from the items, keyed by the bucket id. A closed bucket
+never changes, so a retried or repeated flush sends the same request again, which sends nothing
+twice. A request that meets a closed bucket (it arrived as its window closed) goes into the next
+window's: nothing is lost. A request already in a bucket (its item exists) is not counted twice,
+and once every recipient's bucket took it the stored request says so (``digested``): a
+redelivery after the window closed adds nothing either.
 """
 
 from __future__ import annotations
@@ -21,23 +27,33 @@ from notifications import records
 from notifications import repositories as repos
 from notifications.config import config
 from notifications.definitions import Definition
-from notifications.models.deliveries import DigestBucket, DigestTask, DispatchRequest, Recipient
+from notifications.models.deliveries import (
+    DigestBucket,
+    DigestItem,
+    DigestTask,
+    DispatchRequest,
+    Recipient,
+)
+from shared.errors import AlreadyExists
+from shared.repository import Order
 from shared.unit_of_work import UnitOfWork, in_transaction
 
 FLUSH_FUNCTION = "notificationsFlushDigest"
 MAX_ITEMS = 50
-"""Items kept for the template; ``count`` keeps counting past it."""
+"""Items the message lists (the earliest); ``count`` counts them all."""
 FLUSH_GRACE_SECONDS = 2
 """The flush runs this long after its window ends, so requests that read the clock just before
 the end have committed."""
 LATE_WINDOWS = 3
 """How many later windows a request tries when it meets closed buckets."""
+KEPT_FOR = timedelta(days=7)
+"""Buckets and items are deleted (Firestore TTL on ``expireAt``) this long after their window."""
 
 
 class Added(StrEnum):
-    CREATED = "created"  # the bucket is new: queue its flush
     ADDED = "added"
-    DUPLICATE = "duplicate"  # this request is already in the bucket
+    MISSING = "missing"  # the window's bucket does not exist yet
+    DUPLICATE = "duplicate"  # this request's item is already in the bucket
     CLOSED = "closed"  # flushed: try the next window
 
 
@@ -78,10 +94,10 @@ def _collect_one(
     index: int,
     window: int,
 ) -> bool:
-    from shared.tasks import enqueue
-
     tenant_id = request.tenant_id
     assert tenant_id is not None
+    now = datetime.now(UTC)
+    item = DigestItem(id=request_id, data=request.data, at=now, expire_at=now + KEPT_FOR)
     for at in range(index, index + LATE_WINDOWS):
         ends = datetime.fromtimestamp((at + 1) * window, UTC)
         bucket = DigestBucket(
@@ -89,45 +105,61 @@ def _collect_one(
             notification_id=request.notification_id,
             recipient=recipient,
             key=key,
-            items=[{**request.data, "requestId": request_id}],
-            count=1,
             window_ends_at=ends,
             link_path=request.link_path,
+            expire_at=ends + KEPT_FOR,
         )
-        added = in_transaction(lambda uow, b=bucket: add(uow, tenant_id, b, request_id))  # type: ignore[misc]
+        added = in_transaction(lambda uow, b=bucket: add(uow, tenant_id, b, item))  # type: ignore[misc]
+        if added is Added.MISSING:
+            if open_bucket(tenant_id, bucket):
+                _queue_flush(tenant_id, bucket)
+            added = in_transaction(lambda uow, b=bucket: add(uow, tenant_id, b, item))  # type: ignore[misc]
         if added is Added.CLOSED:
             continue
-        if added is Added.CREATED:
-            enqueue(
-                FLUSH_FUNCTION,
-                DigestTask(tenant_id=tenant_id, bucket_id=bucket.id),
-                at=ends + timedelta(seconds=FLUSH_GRACE_SECONDS),
-                task_id=bucket.id,
-            )
-        return added in (Added.CREATED, Added.ADDED)
+        return added is Added.ADDED
     return False
 
 
-def add(uow: UnitOfWork, tenant_id: str, fresh: DigestBucket, request_id: str) -> Added:
-    """Put ``fresh``'s one item into its bucket, creating the bucket if need be."""
+def open_bucket(tenant_id: str, bucket: DigestBucket) -> bool:
+    """Create the bucket unless it exists; True if this call created it. Outside any
+    transaction on purpose: the first requests of a window would otherwise all read its absence
+    and then race to create it (each holding its read while it waits for the others)."""
+    repo = repos.digests(tenant_id)
+    try:
+        repo.create(bucket)
+    except AlreadyExists:
+        return False
+    return True
+
+
+def _queue_flush(tenant_id: str, bucket: DigestBucket) -> None:
+    from shared.tasks import enqueue
+
+    enqueue(
+        FLUSH_FUNCTION,
+        DigestTask(tenant_id=tenant_id, bucket_id=bucket.id),
+        at=bucket.window_ends_at + timedelta(seconds=FLUSH_GRACE_SECONDS),
+        task_id=bucket.id,
+    )
+
+
+def add(uow: UnitOfWork, tenant_id: str, bucket: DigestBucket, item: DigestItem) -> Added:
+    """Put ``item`` into its bucket, which is only read (``MISSING``: open it first)."""
     buckets = uow.bind(repos.digests(tenant_id))
-    current = buckets.get(fresh.id)
+    items = uow.bind(repos.digest_items(tenant_id, bucket.id))
+    current = buckets.get(bucket.id)
     if current is None:
-        buckets.create(fresh)
-        return Added.CREATED
+        return Added.MISSING
     if current.flushed:
         return Added.CLOSED
-    if any(i.get("requestId") == request_id for i in current.items):
+    if items.get(item.id) is not None:
         return Added.DUPLICATE
-    items = current.items
-    if len(items) < MAX_ITEMS:
-        items = [*items, *fresh.items]
-    buckets.update(fresh.id, {"items": items, "count": current.count + 1})
+    items.create(item)
     return Added.ADDED
 
 
 def close(uow: UnitOfWork, tenant_id: str | None, bucket_id: str) -> DigestBucket | None:
-    """Mark the bucket flushed (it takes nothing more); answers it as it is sent."""
+    """Mark the bucket flushed (it takes nothing more); answers it, or None if there is none."""
     buckets = uow.bind(repos.digests(tenant_id))
     bucket = buckets.get(bucket_id)
     if bucket is not None and not bucket.flushed:
@@ -142,11 +174,13 @@ def flush(task: DigestTask) -> bool:
     bucket = in_transaction(lambda uow: close(uow, task.tenant_id, task.bucket_id))
     if bucket is None:
         return False
+    items = repos.digest_items(task.tenant_id, bucket.id)
+    entries = items.query(order_by=[Order("at")], limit=MAX_ITEMS).items
     request = DispatchRequest(
         notification_id=bucket.notification_id,
         tenant_id=task.tenant_id,
         recipients=[bucket.recipient],
-        data={"entries": bucket.items, "count": bucket.count, "key": bucket.key},
+        data={"entries": [e.data for e in entries], "count": items.count(), "key": bucket.key},
         idempotency_key=f"digest:{bucket.id}",
         entity_id=bucket.key,
         link_path=bucket.link_path,

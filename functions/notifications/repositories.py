@@ -10,6 +10,7 @@ from __future__ import annotations
 from notifications.models.deliveries import (
     DeliveryRecord,
     DigestBucket,
+    DigestItem,
     StoredRequest,
     Threshold,
 )
@@ -23,6 +24,7 @@ REQUESTS = "notificationRequests"
 DELIVERIES = "notificationDeliveries"
 THRESHOLDS = "notificationThresholds"
 DIGESTS = "notificationDigests"
+DIGEST_ITEMS = "digestItems"
 BADGES = "notificationBadges"
 SETTINGS = "notificationSettings"
 CHANNELS = "notificationChannels"
@@ -50,8 +52,15 @@ def thresholds(tenant_id: str | None) -> CollectionRepository[Threshold]:
 
 
 def digests(tenant_id: str | None) -> CollectionRepository[DigestBucket]:
-    """Optimistic: every request of a busy conversation adds to one recipient's bucket."""
-    return CollectionRepository(DigestBucket, _scoped(tenant_id, DIGESTS), optimistic=True)
+    return CollectionRepository(DigestBucket, _scoped(tenant_id, DIGESTS))
+
+
+def digest_items(tenant_id: str | None, bucket_id: str) -> SubcollectionRepository[DigestItem]:
+    """``notificationDigests/{bucketId}/digestItems/{requestId}``: one document per request, so the
+    requests of a busy conversation never rewrite one document."""
+    return SubcollectionRepository(
+        DigestItem, _scoped(tenant_id, DIGESTS).document(bucket_id), DIGEST_ITEMS
+    )
 
 
 def inbox(tenant_id: str, user_id: str) -> SubcollectionRepository[InAppNotification]:

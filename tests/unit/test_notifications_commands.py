@@ -10,7 +10,13 @@ import pytest
 from notifications import decisions, digests, inbox, records
 from notifications import repositories as repos
 from notifications.definitions import Channel, definition
-from notifications.models.deliveries import DeliveryRecord, DeliveryState, DigestBucket, Recipient
+from notifications.models.deliveries import (
+    DeliveryRecord,
+    DeliveryState,
+    DigestBucket,
+    DigestItem,
+    Recipient,
+)
 from notifications.models.inbox import Badge, InAppNotification
 from shared.errors import InvalidArgument
 from tests.support.fake_uow import FakeUnitOfWork
@@ -163,50 +169,59 @@ def test_unknown_notification_ids_are_refused_naming_the_field_and_change_nothin
 
 
 # -- digests -------------------------------------------------------------------------------------
-def bucket(request_id: str) -> DigestBucket:
+def bucket() -> DigestBucket:
     return DigestBucket(
         id="b1",
         notification_id="messaging.digest",
         recipient=Recipient(user_id="u1"),
         key="conv-1",
-        items=[{"requestId": request_id, "excerpt": request_id}],
-        count=1,
         window_ends_at=NOW,
     )
 
 
 def add_once(uow: FakeUnitOfWork, request_id: str) -> digests.Added:
-    return uow.run(lambda u: digests.add(u, TENANT, bucket(request_id), request_id))
+    item = DigestItem(id=request_id, data={"excerpt": request_id}, at=NOW)
+    return uow.run(lambda u: digests.add(u, TENANT, bucket(), item))
+
+
+def open_bucket(uow: FakeUnitOfWork, **changes: object) -> None:
+    uow.seed(repos.digests(TENANT), bucket().model_copy(update=changes))
+
+
+def test_a_request_finding_no_bucket_writes_nothing_and_says_so():
+    uow = FakeUnitOfWork()
+    assert add_once(uow, "r0") is digests.Added.MISSING
+    assert str(repos.digest_items(TENANT, "b1").path) not in uow.store
 
 
 def test_requests_on_one_digest_key_collect_into_one_bucket_counted_once_each():
     uow = FakeUnitOfWork()
+    open_bucket(uow)
     taken = [add_once(uow, f"r{n}") for n in range(5)]
     again = add_once(uow, "r3")
 
-    stored = uow.store[str(repos.digests(TENANT).path)]["b1"]
-    assert taken == [digests.Added.CREATED] + [digests.Added.ADDED] * 4
+    items = uow.store[str(repos.digest_items(TENANT, "b1").path)]
+    assert taken == [digests.Added.ADDED] * 5
     assert again is digests.Added.DUPLICATE
-    assert stored.count == 5 and [i["requestId"] for i in stored.items] == [
-        f"r{n}" for n in range(5)
-    ]
+    assert sorted(items) == [f"r{n}" for n in range(5)]
+    assert items["r3"].data == {"excerpt": "r3"}
 
 
 def test_a_flushed_bucket_takes_no_more_requests():
     uow = FakeUnitOfWork()
-    uow.seed(repos.digests(TENANT), bucket("r0").model_copy(update={"flushed": True}))
+    open_bucket(uow, flushed=True)
     assert add_once(uow, "r1") is digests.Added.CLOSED
+    assert str(repos.digest_items(TENANT, "b1").path) not in uow.store
 
 
-def test_closing_a_bucket_freezes_it_and_answers_it_as_sent_even_when_repeated():
+def test_closing_a_bucket_freezes_it_even_when_repeated():
     uow = FakeUnitOfWork()
+    open_bucket(uow)
     add_once(uow, "r0")
-    add_once(uow, "r1")
 
     first = uow.run(lambda u: digests.close(u, TENANT, "b1"))
     again = uow.run(lambda u: digests.close(u, TENANT, "b1"))
 
-    assert first is not None and again is not None
-    assert (first.count, again.count) == (2, 2) and again.flushed
-    assert add_once(uow, "r2") is digests.Added.CLOSED
+    assert first is not None and again is not None and again.flushed
+    assert add_once(uow, "r1") is digests.Added.CLOSED
     assert uow.run(lambda u: digests.close(u, TENANT, "nope")) is None

@@ -105,13 +105,24 @@ class Threshold(Document):
 
 
 class DigestBucket(Document):
-    """``notificationDigests/{bucketId}``: one (user, notification, key) over one window."""
+    """``notificationDigests/{bucketId}``: one (user, notification, key) over one window; its
+    requests are its ``items``."""
 
     notification_id: str
     recipient: Recipient
     key: str
-    items: list[dict[str, Any]] = Field(default_factory=list)
-    count: int = 0
     flushed: bool = False
     window_ends_at: datetime
     link_path: str | None = None
+    expire_at: datetime | None = None
+    """Firestore's TTL policy deletes the bucket a week after its window (see
+    firestore.indexes.json)."""
+
+
+class DigestItem(Document):
+    """``notificationDigests/{bucketId}/digestItems/{requestId}``: one request's data in a
+    bucket; deleted by the TTL policy like its bucket."""
+
+    data: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+    expire_at: datetime | None = None
