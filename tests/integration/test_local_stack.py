@@ -228,3 +228,57 @@ def test_the_cloud_tasks_emulator_holds_a_task_until_its_schedule_time():
 
     assert arrivals[now] - queued_at < 2.5
     assert arrivals[later] - queued_at >= 2.9
+
+
+def _workers_of(function: str) -> int:
+    """This stack's running workers of ``function`` (the shell the emulator starts each in)."""
+    stack = os.environ["FOUNDATION_STACK_ID"]
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended while we looked
+        if (
+            f"FOUNDATION_STACK_ID={stack}".encode() in environ
+            and f"FUNCTION_TARGET={function}".encode() in environ
+            and command.startswith(b"/bin/sh")
+        ):
+            count += 1
+    return count
+
+
+def test_the_functions_emulator_stops_the_extra_workers_of_a_function_once_they_are_idle():
+    """The emulator starts a worker per concurrent request and never stopped one: a run's
+    workers outgrew the machine's memory. Six calls at once start several workers; once idle
+    for FOUNDATION_WORKER_IDLE_SECONDS, all but the most recent one are stopped."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.support.callables import CallableError, call
+
+    def call_once(_: object) -> str:
+        """Any answer will do (the caller is nobody's user): a worker served it."""
+        try:
+            call("user_get_preferences", {})
+        except CallableError as refused:
+            return refused.status
+        return "OK"
+
+    node_options = _emulator_process_environ().get("NODE_OPTIONS", "")
+    assert "ops/node/idle-workers.cjs" in node_options
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(call_once, range(6)))
+    started = _workers_of("user_get_preferences")
+
+    idle = int(os.environ["FOUNDATION_WORKER_IDLE_SECONDS"])
+    deadline = time.monotonic() + idle + 30
+    while _workers_of("user_get_preferences") > 1 and time.monotonic() < deadline:
+        time.sleep(1)
+
+    assert answers == ["UNAUTHENTICATED"] * 6
+    assert started > 1
+    assert _workers_of("user_get_preferences") == 1
+    assert call_once(None) == "UNAUTHENTICATED"  # the warm one still answers
