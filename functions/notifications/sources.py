@@ -104,29 +104,9 @@ def mention(event: DomainEvent) -> DispatchRequest | None:
     )
 
 
-def direct_message(event: DomainEvent) -> DispatchRequest | None:
-    data = event.data
-    kind = data.get("conversationType")
-    if kind != "direct" or event.tenant_id is None:
-        return None
-    sender = _ids(data, "senderId")
-    recipients = _users(_ids(data, "recipientIds"), besides=[*sender, *_ids(data, "mutedIds")])
-    if not recipients:
-        return None
-    return DispatchRequest(
-        notification_id="messaging.direct_message",
-        tenant_id=event.tenant_id,
-        recipients=recipients,
-        data=_message_data(event),
-        idempotency_key=f"{event.type}:{event.id}",
-        entity_id=data.get("conversationId"),
-        link_path=_conversation_path(data),
-    )
-
-
-def conversation_digest(event: DomainEvent) -> DispatchRequest | None:
-    """A message of a group (or any conversation but a direct one) goes into each recipient's
-    ``messaging.digest`` for the conversation: one email per conversation and window."""
+def _message_to_recipients(event: DomainEvent, notification_id: str) -> DispatchRequest | None:
+    """``notification_id`` about a sent message, to its recipients (never the sender, nor who
+    muted the conversation), keyed by the conversation."""
     data = event.data
     if event.tenant_id is None or not data.get("conversationId"):
         return None
@@ -135,7 +115,7 @@ def conversation_digest(event: DomainEvent) -> DispatchRequest | None:
     if not recipients:
         return None
     return DispatchRequest(
-        notification_id="messaging.digest",
+        notification_id=notification_id,
         tenant_id=event.tenant_id,
         recipients=recipients,
         data=_message_data(event),
@@ -143,6 +123,18 @@ def conversation_digest(event: DomainEvent) -> DispatchRequest | None:
         entity_id=data.get("conversationId"),
         link_path=_conversation_path(data),
     )
+
+
+def direct_message(event: DomainEvent) -> DispatchRequest | None:
+    if event.data.get("conversationType") != "direct":
+        return None
+    return _message_to_recipients(event, "messaging.direct_message")
+
+
+def conversation_digest(event: DomainEvent) -> DispatchRequest | None:
+    """A message of a group (or any conversation but a direct one) goes into each recipient's
+    ``messaging.digest`` for the conversation: one email per conversation and window."""
+    return _message_to_recipients(event, "messaging.digest")
 
 
 def message_sent(event: DomainEvent) -> DispatchRequest | None:
