@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +286,9 @@ def run_script(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_dry_run_prints_one_deploy_per_function_and_stages_shared_and_static(tmp_path):
+def test_the_dry_run_prints_one_deploy_per_function_and_stages_shared_static_and_bytecode(
+    tmp_path,
+):
     stage = tmp_path / "stage"
     result = run_script("--dry-run", "--project", "acme-prod", "--staging-dir", str(stage))
     assert result.returncode == 0, result.stderr
@@ -295,7 +299,15 @@ def test_the_dry_run_prints_one_deploy_per_function_and_stages_shared_and_static
     for staged in ("main.py", "requirements.txt", "shared/settings.py", "static/roles.yaml"):
         assert (stage / staged).is_file(), staged
     assert (stage / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
-    assert not list(stage.rglob("venv")) and not list(stage.rglob("__pycache__"))
+    assert not list(stage.rglob("venv"))
+    # Bytecode an instance loads without compiling: hash-based and unchecked (PEP 552 flags
+    # 0b01), since the upload does not keep the sources' modification times.
+    for source in ("main.py", "shared/callables.py", "messaging/api/messages.py"):
+        path = stage / source
+        compiled = path.parent / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.pyc"
+        header = compiled.read_bytes()[:8]
+        assert header[:4] == importlib.util.MAGIC_NUMBER, source
+        assert int.from_bytes(header[4:8], "little") == 0b01, source
 
 
 def test_the_script_refuses_an_unknown_function_name_before_staging(tmp_path):
