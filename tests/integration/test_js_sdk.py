@@ -12,6 +12,9 @@ from pathlib import Path
 
 from example import repositories as repos
 from example.models.projects import Project
+from tests.support.emulators import eventually
+from tests.support.sinks import mails
+from tests.support.tenants import seed_tenant
 from tests.support.user_profiles import seed_user_profile
 from tests.support.users import PASSWORD, create_user, unique_id
 
@@ -175,22 +178,39 @@ def test_two_js_sdk_frontends_converse_watch_unread_counts_and_outsiders_are_ref
     }
 
 
-def test_a_js_sdk_member_who_is_mentioned_sees_the_notification_and_badge_and_clears_them():
+def test_a_js_sdk_member_mentioned_in_a_real_message_sees_it_gets_the_email_and_admins_see_why():
+    from customer.models.tenants import Branding, TenantSettings
+
     tenant_id = unique_id("tenant")
+    branding = Branding(display_name="Acme Demo", host="acme.example.test")
+    seed_tenant(tenant_id, settings=TenantSettings(branding=branding))
+    admin = create_user(tenant_id=tenant_id, roles=["tenant-admin"])
     member = create_user(tenant_id=tenant_id, roles=["member"])
-    sender = create_user(tenant_id=tenant_id, roles=["member"])
-    for person in (member, sender):  # as sign-up leaves them: the rules read it
+    colleague = create_user(tenant_id=tenant_id, roles=["member"])
+    for person in (admin, member, colleague):  # as sign-up leaves them: the rules read it
         seed_user_profile(tenant_id, person, display_name=f"Person {person.uid[-4:]}")
 
-    result = run_script("notifications_journey.mjs", member.email, PASSWORD, sender.uid, sender.uid)
+    result = run_script(
+        "notifications_journey.mjs", admin.email, member.email, PASSWORD, colleague.uid
+    )
 
-    assert result["published"] == 200
-    assert result["title"] == f"Person {sender.uid[-4:]} mentioned you"
+    assert result["title"] == f"Person {admin.uid[-4:]} mentioned you"
+    assert result["link"] == f"https://acme.example.test/conversations/{result['conversationId']}"
     assert result["seenBefore"] is False
     assert 1 in result["badges"] and result["badges"][-1] == 0
     assert result["answeredCount"] == 0
+    assert result["adminSeesDeliveries"] == [
+        {"channel": "email", "state": "sent", "reason": None},
+        {"channel": "inApp", "state": "sent", "reason": None},
+    ]
+    [mail] = eventually(
+        lambda: [m for m in mails(member.email) if "mentioned you" in str(m["Subject"])] or None
+    )
+    assert mail["Subject"] == f"[Acme Demo] Person {admin.uid[-4:]} mentioned you"
+    assert "Acme Demo" in str(mail["From"])
     assert result["refused"] == {
         "colleagueBadge": "permission-denied",
+        "memberReadsDeliveries": "permission-denied",
         "writeOwnBadge": "permission-denied",
         "writeOwnNotification": "permission-denied",
         "bothIdsAndAll": "functions/invalid-argument",

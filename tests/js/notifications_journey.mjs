@@ -1,11 +1,13 @@
-// The notifications journey a frontend makes with the Firebase JS SDK against the local stack:
-// sign in, listen to the badge and the in-app notifications, get mentioned (the mention event
-// is published to the Pub/Sub emulator exactly as the messaging service publishes it), see the
-// notification and the badge rise through the listeners, mark all viewed and see the badge
-// return to 0; and be refused a colleague's badge and any direct write.
-// Prints one JSON object; test_js_sdk.py checks it.
-//   node tests/js/notifications_journey.mjs EMAIL PASSWORD SENDER_UID COLLEAGUE_UID
-import { randomUUID } from "node:crypto";
+// The notifications journey of two frontends on the Firebase JS SDK (a tenant admin and a member
+// of one tenant) against the local stack, end to end through the real services: the member
+// listens to their badge and in-app notifications; the admin creates a group with them and
+// sends a message that mentions them (messaging_send_message: the messaging service's trigger
+// publishes the mention, the notifications service dispatches it); the member sees the
+// notification and the badge rise through the listeners, marks all viewed and sees the badge
+// return to 0; the admin reads the member's delivery records (why they did or did not get the
+// message on each channel). The member is refused a colleague's badge, the delivery records
+// and any direct write. Prints one JSON object; test_js_sdk.py checks it (and the mailbox).
+//   node tests/js/notifications_journey.mjs ADMIN_EMAIL MEMBER_EMAIL PASSWORD COLLEAGUE_UID
 import { initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import {
@@ -13,39 +15,43 @@ import {
   connectFirestoreEmulator,
   doc,
   getDoc,
+  getDocs,
   getFirestore,
   onSnapshot,
+  query,
   updateDoc,
+  where,
 } from "firebase/firestore";
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
 
-const [email, password, senderUid, colleagueUid] = process.argv.slice(2);
+const [adminEmail, memberEmail, password, colleagueUid] = process.argv.slice(2);
 const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
 const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
-const pubsubHost = process.env.PUBSUB_EMULATOR_HOST ?? "127.0.0.1:8085";
 const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
 
-const app = initializeApp({ projectId: project, apiKey: "demo-api-key" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const db = getFirestore(app);
-connectFirestoreEmulator(db, fsHost, Number(fsPort));
-const functions = getFunctions(app, "us-central1");
-connectFunctionsEmulator(functions, "127.0.0.1", 5001);
-const callable = (name, data) => httpsCallable(functions, name)(data).then((r) => r.data);
+// One Firebase app per frontend, as two browsers would have.
+async function frontend(name, email) {
+  const app = initializeApp({ projectId: project, apiKey: "demo-api-key" }, name);
+  const auth = getAuth(app);
+  connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
+  const db = getFirestore(app);
+  connectFirestoreEmulator(db, fsHost, Number(fsPort));
+  const functions = getFunctions(app, "us-central1");
+  connectFunctionsEmulator(functions, "127.0.0.1", 5001);
+  const credential = await signInWithEmailAndPassword(auth, email, password);
+  const { claims } = await credential.user.getIdTokenResult();
+  const call = (fn, data) => httpsCallable(functions, fn)(data).then((r) => r.data);
+  return { db, call, uid: credential.user.uid, tenantId: claims.tenantId };
+}
 const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code);
 
-const credential = await signInWithEmailAndPassword(auth, email, password);
-const uid = credential.user.uid;
-const { claims } = await credential.user.getIdTokenResult();
-const tenantId = claims.tenantId;
-const result = { badges: [], notifications: 0 };
-
-// Listen first: the badge document and the user's in-app notifications.
-const badgeRef = doc(db, `tenants/${tenantId}/notificationBadges/${uid}`);
-const waitFor = (predicate, what) =>
+// Resolves once `predicate` holds, polled every 50 ms; says what it last saw on a timeout.
+const waitFor = (predicate, what, seen) =>
   new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} not seen in 60 s`)), 60000);
+    const timer = setTimeout(
+      () => reject(new Error(`${what} not seen in 90 s (last: ${JSON.stringify(seen())})`)),
+      90000, // a loaded emulator (the whole suite before it) has been seen to deliver late
+    );
     const check = () => {
       if (predicate()) {
         clearTimeout(timer);
@@ -56,71 +62,84 @@ const waitFor = (predicate, what) =>
     };
     check();
   });
-const stopBadge = onSnapshot(badgeRef, (snap) => {
+
+const admin = await frontend("admin", adminEmail);
+const member = await frontend("member", memberEmail);
+const t = member.tenantId;
+const result = { badges: [] };
+
+// The member listens first, and acts only once both listens are live (answered by the server,
+// not the cache): the Firestore emulator misses a write landing while a listen is set up.
+const badgeRef = doc(member.db, `tenants/${t}/notificationBadges/${member.uid}`);
+const live = { badge: false, inbox: false };
+let inbox = [];
+const stopBadge = onSnapshot(badgeRef, { includeMetadataChanges: true }, (snap) => {
+  live.badge ||= !snap.metadata.fromCache;
   result.badges.push(snap.data()?.unreadCount ?? 0);
 });
-let inbox = [];
-const stopInbox = onSnapshot(collection(db, `tenants/${tenantId}/users/${uid}/notifications`), (s) => {
-  inbox = s.docs.map((d) => ({ id: d.id, ...d.data() }));
-  result.notifications = inbox.length;
-});
-
-// The messaging service's event, as it publishes it (shared/events.py envelope).
-const messageId = `msg-${randomUUID()}`;
-const envelope = {
-  id: randomUUID(),
-  type: "messaging.user_mentioned",
-  tenantId,
-  subjectId: messageId,
-  occurredAt: new Date().toISOString(),
-  schemaVersion: 1,
-  data: {
-    conversationId: "journey",
-    messageId,
-    senderId: senderUid,
-    mentionedUserId: uid,
-    textPreview: `Hi <@${uid}>, the journey works`,
-  },
-};
-const published = await fetch(
-  `http://${pubsubHost}/v1/projects/${project}/topics/messaging-events:publish`,
-  {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      messages: [
-        {
-          data: Buffer.from(JSON.stringify(envelope)).toString("base64"),
-          attributes: { type: envelope.type, eventId: envelope.id },
-          orderingKey: `${tenantId}/${messageId}`,
-        },
-      ],
-    }),
+const stopInbox = onSnapshot(
+  collection(member.db, `tenants/${t}/users/${member.uid}/notifications`),
+  { includeMetadataChanges: true },
+  (snap) => {
+    live.inbox ||= !snap.metadata.fromCache;
+    inbox = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
   },
 );
-result.published = published.status;
+await waitFor(() => live.badge && live.inbox, "both listeners live", () => live);
 
-await waitFor(() => result.badges.at(-1) === 1 && inbox.length === 1, "the mention");
+// The admin mentions the member in a new group.
+const { conversationId } = await admin.call("messaging_create_conversation", {
+  participantIds: [member.uid],
+  type: "group",
+  name: "Journey",
+});
+const text = `Hi <@${member.uid}>, the journey works`;
+await admin.call("messaging_send_message", { conversationId, text });
+
+await waitFor(
+  () => result.badges.at(-1) === 1 && inbox.length === 1,
+  "the mention's notification and badge",
+  () => ({ badges: result.badges, inbox: inbox.length }),
+);
 result.title = inbox[0].title;
 result.link = inbox[0].link;
 result.seenBefore = inbox[0].seen;
-const answer = await callable("notifications_mark_viewed", { all: true });
-result.answeredCount = answer.unreadCount;
-await waitFor(() => result.badges.at(-1) === 0 && inbox[0].seen === true, "the badge at 0");
+result.answeredCount = (await member.call("notifications_mark_viewed", { all: true })).unreadCount;
+await waitFor(
+  () => result.badges.at(-1) === 0 && inbox[0].seen === true,
+  "the badge at 0",
+  () => result.badges,
+);
 stopBadge();
 stopInbox();
 
+// The admin reads why the member did or did not get the mention on each channel, once every
+// record has settled (the email is sent by its own task).
+const deliveriesOf = async (db, uid) =>
+  (await getDocs(query(collection(db, `tenants/${t}/notificationDeliveries`), where("recipientId", "==", uid))))
+    .docs.map((d) => d.data())
+    .filter((r) => r.notificationId === "messaging.mention")
+    .map((r) => ({ channel: r.channel, state: r.state, reason: r.reason ?? null }))
+    .sort((a, b) => a.channel.localeCompare(b.channel));
+let records = [];
+const settled = () => records.length > 0 && records.every((r) => r.state !== "pending");
+for (const deadline = Date.now() + 90000; !settled() && Date.now() < deadline; ) {
+  records = await deliveriesOf(admin.db, member.uid);
+  if (!settled()) await new Promise((resolve) => setTimeout(resolve, 200));
+}
+result.adminSeesDeliveries = records;
+
 result.refused = {
-  colleagueBadge: await codeOf(
-    getDoc(doc(db, `tenants/${tenantId}/notificationBadges/${colleagueUid}`)),
-  ),
+  colleagueBadge: await codeOf(getDoc(doc(member.db, `tenants/${t}/notificationBadges/${colleagueUid}`))),
+  memberReadsDeliveries: await codeOf(deliveriesOf(member.db, member.uid)),
   writeOwnBadge: await codeOf(updateDoc(badgeRef, { unreadCount: 0 })),
   writeOwnNotification: await codeOf(
-    updateDoc(doc(db, `tenants/${tenantId}/users/${uid}/notifications/${inbox[0].id}`), {
+    updateDoc(doc(member.db, `tenants/${t}/users/${member.uid}/notifications/${inbox[0].id}`), {
       seen: false,
     }),
   ),
-  bothIdsAndAll: await codeOf(callable("notifications_mark_viewed", { notificationIds: ["x"], all: true })),
+  bothIdsAndAll: await codeOf(member.call("notifications_mark_viewed", { notificationIds: ["x"], all: true })),
 };
+result.conversationId = conversationId;
 console.log(JSON.stringify(result));
 process.exit(0);
