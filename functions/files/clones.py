@@ -17,7 +17,7 @@ from files import objects, thumbnails
 from files import repositories as repos
 from files.models.receipts import CreateUpload, FileReceipt, FileStatus
 from files.receipts import reserve
-from files.uploads import check_request, config, object_path
+from files.uploads import check_object_path, check_request, config, object_path
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound
 from shared.unit_of_work import in_transaction
 
@@ -50,15 +50,17 @@ def clone(
         size=source.size,
         grouping_id=grouping,
     )
+    new_id, new_token = repos.receipts(tenant_id).new_id(), secrets.token_urlsafe(24)
     try:
         public = check_request(wanted, cfg)
+        path = check_object_path(
+            object_path(tenant_id, grouping, new_id, new_token, source.name, public=public)
+        )
     except InvalidArgument as refused:
         raise InvalidArgument(
             "The grouping does not take this file",
             fields=[{"field": "groupingId", "message": refused.message}],
         ) from refused
-    new_id, new_token = repos.receipts(tenant_id).new_id(), secrets.token_urlsafe(24)
-    path = object_path(tenant_id, grouping, new_id, new_token, source.name, public=public)
     copied = objects.copy(source.object_path, path)
     if copied is None:
         raise FailedPrecondition("The file's object is gone", type="files/unavailable")

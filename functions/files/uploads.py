@@ -29,6 +29,8 @@ from shared.unit_of_work import in_transaction
 EXPIRE_TASK = "filesDeleteExpired"
 PRIVATE_PREFIX = "content"
 PUBLIC_PREFIX = "assets"
+MAX_OBJECT_NAME_BYTES = 1024
+"""Cloud Storage's limit on an object name (UTF-8 bytes)."""
 
 
 def config() -> FilesConfig:
@@ -48,6 +50,14 @@ def object_path(
     """``content/{tenantId}/{groupingId}/{fileId}/{token}/{name}`` (``assets/...`` if public)."""
     prefix = PUBLIC_PREFIX if public else PRIVATE_PREFIX
     return f"{prefix}/{receipt_tenant}/{grouping_id}/{file_id}/{token}/{name}"
+
+
+def check_object_path(path: str) -> str:
+    """Refuse (naming ``fileName``) a path longer than Cloud Storage takes: the name is the
+    only part of it a caller chooses freely."""
+    if len(path.encode()) > MAX_OBJECT_NAME_BYTES:
+        raise _refuse("fileName", f"too long: its path exceeds {MAX_OBJECT_NAME_BYTES} bytes")
+    return path
 
 
 def upload_headers(receipt: FileReceipt) -> dict[str, str]:
@@ -99,8 +109,8 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
         declared_size=req.size,
         public=public,
         token=token,
-        object_path=object_path(
-            tenant_id, req.grouping_id, file_id, token, req.file_name, public=public
+        object_path=check_object_path(
+            object_path(tenant_id, req.grouping_id, file_id, token, req.file_name, public=public)
         ),
         expires_at=(
             datetime.now(UTC) + timedelta(seconds=req.expires_in_seconds)

@@ -154,6 +154,61 @@ def test_an_upload_is_public_as_its_grouping_unless_it_says_otherwise():
     assert check_request(attachment, config()) is False
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a/b.png",
+        "a\\b.png",
+        "a\x85b.png",  # C1 (next line)
+        "a\x9bb.png",  # C1 (control sequence introducer)
+        "a\u2028b.png",
+        "a\u2029b.png",
+        "invoice\u202egnp.exe",  # right-to-left override
+        "a\u2066b\u2069.png",  # an isolate
+        "\u200ba.png",
+        "a.png\u200d",
+        "\ufeffa.png",
+    ],
+)
+def test_a_file_name_that_could_pass_for_another_or_break_a_path_is_refused(name):
+    with pytest.raises(ValueError, match=r"file_name|fileName"):
+        CreateUpload.model_validate(
+            {"file_name": name, "content_type": "image/png", "size": 10, "grouping_id": "x"}
+        )
+
+
+def test_a_zero_width_joiner_inside_a_name_is_kept():
+    req = CreateUpload.model_validate(
+        {"file_name": "fam\u200dily.png", "content_type": "image/png", "size": 10}
+        | {"grouping_id": "attachments"}
+    )
+    assert req.file_name == "fam\u200dily.png"
+
+
+def test_a_name_whose_object_path_exceeds_1024_utf8_bytes_is_refused_naming_file_name(
+    monkeypatch,
+):
+    from files import objects, uploads
+    from shared.repository import CollectionRepository
+
+    def no_io(*args, **kwargs):
+        raise AssertionError("signed or opened a session for a refused upload")
+
+    monkeypatch.setattr(CollectionRepository, "new_id", lambda self: "f" * 20)
+    monkeypatch.setattr(objects, "upload_url", no_io)
+    monkeypatch.setattr(objects, "resumable_session", no_io)
+    monkeypatch.setattr(uploads, "in_transaction", no_io)
+    request = CreateUpload.model_validate(
+        {"file_name": "\U0001f600" * 250 + ".png", "content_type": "image/png", "size": 10}
+        | {"grouping_id": "attachments"}
+    )  # 1,004 bytes: under the field's 255 characters, over the path's 1,024 bytes
+    with pytest.raises(InvalidArgument) as refused:
+        uploads.create_upload(TENANT, "u1", request)
+    assert refused.value.details["fields"][0]["field"] == "fileName"
+    path = uploads.object_path(TENANT, "attachments", "f" * 20, "t" * 32, "a" * 900, public=False)
+    assert uploads.check_object_path(path) == path
+
+
 # -- the receipt's state machine ---------------------------------------------------------------
 def test_a_matching_body_turns_the_receipt_ready_and_counts_its_real_size():
     uow = with_pending(size=100)
