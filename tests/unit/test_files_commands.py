@@ -273,16 +273,19 @@ def test_a_finalize_for_another_path_than_the_receipts_changes_nothing():
     assert receipt_in(uow).status is FileStatus.PENDING
 
 
-def test_a_deleted_object_turns_a_ready_receipt_deleted_once():
+def test_a_deleted_object_turns_a_ready_receipt_deleted_once_and_a_repeat_republishes():
     uow = with_pending()
     key = ObjectKey(TENANT, "f1")
     uow.run(lambda u: receipts.settle_finalized(u, key, stored(80), None))
     uow.run(lambda u: receipts.settle_deleted(u, key, PATH))
     deleted = receipt_in(uow)
     assert deleted.status is FileStatus.DELETED and totals(uow) == (0, 0)
-    assert [e.type for e in uow.events] == ["files.deleted"]
+    first = [(e.type, e.id) for e in uow.events]
+    assert [kind for kind, _ in first] == ["files.deleted"]
+    # A redelivery after a publish lost past the commit: nothing changes, the same event again.
     uow.run(lambda u: receipts.settle_deleted(u, key, PATH))
-    assert receipt_in(uow) is deleted and totals(uow) == (0, 0) and uow.events == []
+    assert receipt_in(uow) is deleted and totals(uow) == (0, 0)
+    assert [(e.type, e.id) for e in uow.events] == first
 
 
 def test_a_deleted_object_leaves_a_rejected_receipt_and_the_totals_alone():
@@ -302,8 +305,21 @@ def test_only_a_receipt_pending_since_before_the_cutoff_expires():
     assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f2", cutoff)) is None
     expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff))
     assert expired is not None and expired.reason == "upload-expired"
-    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff)) is None
+    announced = [(e.type, e.id) for e in uow.events]
+    assert [kind for kind, _ in announced] == ["files.rejected"]
     assert totals(uow) == (100, 1)
+    # A repeat changes nothing and emits the same event again (a lost publish is made good).
+    again = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff))
+    assert again == receipt_in(uow) and totals(uow) == (100, 1)
+    assert [(e.type, e.id) for e in uow.events] == announced
+
+
+def test_expiring_a_receipt_rejected_for_its_content_emits_nothing():
+    uow = with_pending()
+    uow.run(lambda u: receipts.settle_finalized(u, ObjectKey(TENANT, "f1"), stored(80), "empty"))
+    cutoff = datetime.now(UTC) + timedelta(hours=1)
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff)) is None
+    assert uow.events == []
 
 
 def test_an_unreferenced_file_is_tombstoned_once_and_a_held_one_is_kept():
@@ -404,9 +420,12 @@ def test_receipts_whose_objects_are_gone_turn_deleted_together_once():
     paths = {"f1": PATH, "f2": receipt_in(uow, "f2").object_path, "f9": "content/t1/x"}
 
     first = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
+    first_events = [(e.type, e.id) for e in uow.events]
     second = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
 
     assert [r.id for r in first] == ["f1"] and second == []
+    assert [kind for kind, _ in first_events] == ["files.deleted"]
+    assert [(e.type, e.id) for e in uow.events] == first_events  # republished, same id
     assert receipt_in(uow).status is FileStatus.DELETED
     assert receipt_in(uow, "f2").status is FileStatus.PENDING
     assert totals(uow) == (30, 1)
