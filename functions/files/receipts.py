@@ -15,7 +15,7 @@ they need; ``tests/unit/test_files_commands.py`` proves the rules on the in-memo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from files import repositories as repos
@@ -30,6 +30,8 @@ REJECTED = "files.rejected"
 DELETED = "files.deleted"
 EXPIRED = "upload-expired"
 """The reason of a receipt whose upload never arrived in time."""
+RESUMABLE_SESSION = timedelta(days=7)
+"""How long Cloud Storage keeps a resumable upload session open."""
 
 LIVE = (FileStatus.PENDING, FileStatus.SCANNING, FileStatus.READY)
 """Receipts that still count in the totals and may still be referenced."""
@@ -216,11 +218,21 @@ def _tombstone(
     return receipt
 
 
+def upload_deadline(receipt: FileReceipt, pending: timedelta) -> datetime | None:
+    """When a receipt's body can no longer arrive: ``pending`` (``pendingMinutes``) after its
+    creation, or, for a resumable upload, once its session URL has lapsed (a week after it was
+    opened, at creation: a client may resume a broken upload until then)."""
+    if receipt.created_at is None:
+        return None
+    return receipt.created_at + (RESUMABLE_SESSION if receipt.resumable else pending)
+
+
 def mark_expired(
-    uow: UnitOfWork, tenant_id: str, file_id: str, cutoff: datetime
+    uow: UnitOfWork, tenant_id: str, file_id: str, now: datetime, pending: timedelta
 ) -> FileReceipt | None:
-    """Reject a receipt still pending since before ``cutoff``; None when it moved on. One
-    already expired is answered as it is, its ``files.rejected`` emitted again (same id)."""
+    """Reject a receipt still pending past its :func:`upload_deadline`; None when it moved on
+    or is not due. One already expired is answered as it is, its ``files.rejected`` emitted
+    again (same id). The caller has made sure no body landed (:func:`files.cleanup`)."""
     receipts = uow.bind(repos.receipts(tenant_id))
     receipt = receipts.get(file_id)
     if receipt is not None and receipt.status is FileStatus.REJECTED:
@@ -230,7 +242,8 @@ def mark_expired(
         return None
     if receipt is None or receipt.status is not FileStatus.PENDING:
         return None
-    if receipt.created_at is None or receipt.created_at > cutoff:
+    deadline = upload_deadline(receipt, pending)
+    if deadline is None or deadline > now:
         return None
     totals = Totals(uow, tenant_id)
     totals.release(receipt)

@@ -117,9 +117,10 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
             if req.expires_in_seconds
             else None
         ),
+        resumable=req.size > cfg.resumable_above_bytes,
     )
     lifetime = timedelta(seconds=cfg.upload_url_seconds)
-    resumable = req.size > cfg.resumable_above_bytes
+    resumable = receipt.resumable
     if resumable:
         # The session binds type, exact size and create-only when it is opened, here.
         headers = {"Content-Type": receipt.content_type}

@@ -296,29 +296,43 @@ def test_a_deleted_object_leaves_a_rejected_receipt_and_the_totals_alone():
     assert receipt_in(uow).status is FileStatus.REJECTED and totals(uow) == (0, 0)
 
 
-def test_only_a_receipt_pending_since_before_the_cutoff_expires():
+PENDING = timedelta(hours=1)
+
+
+def test_only_a_receipt_pending_past_its_deadline_expires():
     now = datetime.now(UTC)
     uow = FakeUnitOfWork()
     uow.run(lambda u: receipts.reserve(u, a_receipt(created_at=now - timedelta(hours=2)), QUOTA))
     uow.run(lambda u: receipts.reserve(u, a_receipt("f2", created_at=now), QUOTA))
-    cutoff = now - timedelta(hours=1)
-    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f2", cutoff)) is None
-    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff))
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f2", now, PENDING)) is None
+    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING))
     assert expired is not None and expired.reason == "upload-expired"
     announced = [(e.type, e.id) for e in uow.events]
     assert [kind for kind, _ in announced] == ["files.rejected"]
     assert totals(uow) == (100, 1)
     # A repeat changes nothing and emits the same event again (a lost publish is made good).
-    again = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff))
+    again = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING))
     assert again == receipt_in(uow) and totals(uow) == (100, 1)
     assert [(e.type, e.id) for e in uow.events] == announced
+
+
+def test_a_resumable_upload_is_not_expired_while_its_week_long_session_can_still_complete():
+    now = datetime.now(UTC)
+    uow = FakeUnitOfWork()
+    opened = now - timedelta(days=6, hours=23)
+    reserve_one(uow, a_receipt(created_at=opened, resumable=True))
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING)) is None
+    assert receipt_in(uow).status is FileStatus.PENDING
+    a_week_on = opened + receipts.RESUMABLE_SESSION
+    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", a_week_on, PENDING))
+    assert expired is not None and expired.reason == "upload-expired"
 
 
 def test_expiring_a_receipt_rejected_for_its_content_emits_nothing():
     uow = with_pending()
     uow.run(lambda u: receipts.settle_finalized(u, ObjectKey(TENANT, "f1"), stored(80), "empty"))
-    cutoff = datetime.now(UTC) + timedelta(hours=1)
-    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff)) is None
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", later, PENDING)) is None
     assert uow.events == []
 
 

@@ -86,6 +86,10 @@ class FileReceipt(Document):
         default=None, description="A temporary file: deleted at this time, referenced or not."
     )
     cloned_from: str | None = Field(default=None, description="The file this one copies.")
+    resumable: bool = Field(
+        default=False,
+        description="Uploaded through a resumable session (usable for a week, not minutes).",
+    )
 
     def public_view(self, *, with_token: bool = False) -> ReceiptView:
         """What a caller sees; the token only for the uploader's own answer."""

@@ -1,0 +1,77 @@
+"""The files service's orchestration around its units of work (the hourly expiry, clones, the
+references trigger) on the in-memory unit and bucket: what happens to objects and receipts when
+a step fails or a body turns up late."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from files import cleanup, receipts
+from files import repositories as repos
+from files.models.receipts import FileReceipt, FileStatus, Quota
+from tests.support.fake_uow import FakeUnitOfWork
+from tests.support.files_fakes import FakeBucket, wire
+
+TENANT = "t1"
+QUOTA = Quota(bytes=10_000, files=10)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
+NOW = datetime.now(UTC)
+
+
+def a_receipt(file_id: str, **extra) -> FileReceipt:
+    fields = {
+        "id": file_id,
+        "tenant_id": TENANT,
+        "owner_id": "u1",
+        "grouping_id": "attachments",
+        "name": "a.png",
+        "content_type": "image/png",
+        "declared_size": len(PNG),
+        "token": "tok",
+        "object_path": f"content/{TENANT}/attachments/{file_id}/tok/a.png",
+    }
+    return FileReceipt(**(fields | extra))
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeUnitOfWork, FakeBucket]:
+    uow, bucket = FakeUnitOfWork(), FakeBucket()
+    wire(monkeypatch, uow, bucket)
+    return uow, bucket
+
+
+def receipt_of(uow: FakeUnitOfWork, file_id: str) -> FileReceipt:
+    return uow.store[str(repos.receipts(TENANT).path)][file_id]
+
+
+# -- the hourly expiry ---------------------------------------------------------------------------
+def test_the_hourly_expiry_settles_a_stale_receipt_whose_body_landed_instead_of_deleting_it(world):
+    uow, bucket = world
+    old = NOW - timedelta(hours=2)
+    landed, never = a_receipt("landed", created_at=old), a_receipt("never", created_at=old)
+    for receipt in (landed, never):
+        uow.run(lambda u, r=receipt: receipts.reserve(u, r, QUOTA))
+    bucket.put(landed.object_path, PNG, "image/png")  # its notification was lost
+
+    assert cleanup.expire_stale_uploads(now=NOW) == 2
+
+    assert receipt_of(uow, "landed").status is FileStatus.READY
+    assert bucket.exists(landed.object_path) and landed.object_path not in bucket.deleted
+    expired = receipt_of(uow, "never")
+    assert (expired.status, expired.reason) == (FileStatus.REJECTED, "upload-expired")
+    assert cleanup.expire_stale_uploads(now=NOW) == 0
+
+
+def test_the_hourly_expiry_leaves_a_resumable_upload_alone_until_its_session_lapses(world):
+    uow, _ = world
+    opened = NOW - timedelta(days=2)
+    resumable = a_receipt("big", created_at=opened, resumable=True)
+    uow.run(lambda u: receipts.reserve(u, resumable, QUOTA))
+
+    assert cleanup.expire_stale_uploads(now=NOW) == 0
+    assert receipt_of(uow, "big").status is FileStatus.PENDING
+
+    assert cleanup.expire_stale_uploads(now=opened + timedelta(days=7)) == 1
+    assert receipt_of(uow, "big").reason == "upload-expired"
