@@ -4,6 +4,7 @@ wired to it and to the in-memory unit of work (no emulator, no network)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from files import cleanup, clones, objects, storage_events
 from files import repositories as repos
 from files.content import HEAD_BYTES, StoredObject
+from shared import events as shared_events
+from shared.events import DomainEvent
 from shared.repository import CollectionRepository
 from tests.support.fake_uow import FakeUnitOfWork
 
@@ -68,14 +71,32 @@ class FakeBucket:
         return True
 
 
-def wire(monkeypatch: pytest.MonkeyPatch, uow: FakeUnitOfWork, bucket: FakeBucket) -> None:
-    """Point the files modules at ``bucket`` and ``uow``: units of work run on the fake (their
-    events land in ``uow.events``, nothing is published), plain repository reads read its store,
-    and ``stale_pending`` lists its pending receipts."""
+def wire(
+    monkeypatch: pytest.MonkeyPatch, uow: FakeUnitOfWork, bucket: FakeBucket
+) -> list[DomainEvent]:
+    """Point the files modules at ``bucket`` and ``uow``: units of work run on the fake and,
+    like the real ``in_transaction``, publish their events after the commit (through
+    ``shared.events.publish``, here recorded in the list returned: patch it to fail a publish);
+    plain repository reads read its store; ``stale_pending`` lists its pending receipts."""
+    published: list[DomainEvent] = []
+
+    def publish(events: Iterable[DomainEvent]) -> list[str]:
+        sent = list(events)
+        published.extend(sent)
+        return [event.id for event in sent]
+
+    monkeypatch.setattr(shared_events, "publish", publish)
+
+    def in_transaction(work: Callable[[Any], Any], *, publish: bool = True, **_: Any) -> Any:
+        result = uow.run(work)
+        if publish and uow.events:
+            shared_events.publish(uow.events)
+        return result
+
     for name in ("inspect", "exists", "delete", "copy", "read", "create"):
         monkeypatch.setattr(objects, name, getattr(bucket, name))
     for module in (cleanup, clones, storage_events):
-        monkeypatch.setattr(module, "in_transaction", lambda work, **_: uow.run(work))
+        monkeypatch.setattr(module, "in_transaction", in_transaction)
 
     def get(repository: CollectionRepository[Any], doc_id: str) -> Any:
         return uow.store.get(str(repository.path), {}).get(doc_id)
@@ -93,3 +114,4 @@ def wire(monkeypatch: pytest.MonkeyPatch, uow: FakeUnitOfWork, bucket: FakeBucke
         ]
 
     monkeypatch.setattr(repos, "stale_pending", stale_pending)
+    return published

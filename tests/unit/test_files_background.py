@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from files import cleanup, receipts
+from files import cleanup, clones, receipts, usage
 from files import repositories as repos
 from files.models.receipts import FileReceipt, FileStatus, Quota
+from shared import events as shared_events
+from shared.errors import ResourceExhausted
+from shared.events import DomainEvent
 from tests.support.fake_uow import FakeUnitOfWork
 from tests.support.files_fakes import FakeBucket, wire
 
@@ -35,11 +38,14 @@ def a_receipt(file_id: str, **extra) -> FileReceipt:
     return FileReceipt(**(fields | extra))
 
 
+World = tuple[FakeUnitOfWork, FakeBucket, list[DomainEvent]]
+
+
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeUnitOfWork, FakeBucket]:
+def world(monkeypatch: pytest.MonkeyPatch) -> World:
+    """The unit, the bucket, and the events published after commits."""
     uow, bucket = FakeUnitOfWork(), FakeBucket()
-    wire(monkeypatch, uow, bucket)
-    return uow, bucket
+    return uow, bucket, wire(monkeypatch, uow, bucket)
 
 
 def receipt_of(uow: FakeUnitOfWork, file_id: str) -> FileReceipt:
@@ -48,7 +54,7 @@ def receipt_of(uow: FakeUnitOfWork, file_id: str) -> FileReceipt:
 
 # -- the hourly expiry ---------------------------------------------------------------------------
 def test_the_hourly_expiry_settles_a_stale_receipt_whose_body_landed_instead_of_deleting_it(world):
-    uow, bucket = world
+    uow, bucket, _ = world
     old = NOW - timedelta(hours=2)
     landed, never = a_receipt("landed", created_at=old), a_receipt("never", created_at=old)
     for receipt in (landed, never):
@@ -65,7 +71,7 @@ def test_the_hourly_expiry_settles_a_stale_receipt_whose_body_landed_instead_of_
 
 
 def test_the_hourly_expiry_leaves_a_resumable_upload_alone_until_its_session_lapses(world):
-    uow, _ = world
+    uow, _, _ = world
     opened = NOW - timedelta(days=2)
     resumable = a_receipt("big", created_at=opened, resumable=True)
     uow.run(lambda u: receipts.reserve(u, resumable, QUOTA))
@@ -75,3 +81,45 @@ def test_the_hourly_expiry_leaves_a_resumable_upload_alone_until_its_session_lap
 
     assert cleanup.expire_stale_uploads(now=opened + timedelta(days=7)) == 1
     assert receipt_of(uow, "big").reason == "upload-expired"
+
+
+# -- clones --------------------------------------------------------------------------------------
+def a_ready_source(uow: FakeUnitOfWork, bucket: FakeBucket) -> FileReceipt:
+    source = a_receipt("src", created_at=NOW)
+    uow.run(lambda u: receipts.reserve(u, source, QUOTA))
+    stored = bucket.put(source.object_path, PNG, "image/png")
+    return receipt_of(uow, "src").model_copy(
+        update={"status": FileStatus.READY, "size": stored.size, "generation": stored.generation}
+    )
+
+
+def test_a_clone_whose_event_fails_to_publish_after_the_commit_keeps_its_object(world, monkeypatch):
+    uow, bucket, _ = world
+    source = a_ready_source(uow, bucket)
+    uow.seed(repos.receipts(TENANT), source)
+
+    def unavailable(events):
+        raise ConnectionError("pub/sub unavailable")
+
+    monkeypatch.setattr(shared_events, "publish", unavailable)
+    copy = clones.clone(TENANT, "u2", "src", token="tok")
+
+    assert receipt_of(uow, copy.id).status is FileStatus.READY
+    assert bucket.exists(copy.object_path) and copy.object_path not in bucket.deleted
+
+
+def test_a_clone_publishes_the_event_its_unit_emitted_once(world):
+    uow, bucket, published = world
+    uow.seed(repos.receipts(TENANT), a_ready_source(uow, bucket))
+    copy = clones.clone(TENANT, "u2", "src", token="tok")
+    assert [(e.type, e.id) for e in published] == [("files.uploaded", f"{copy.id}-uploaded-2")]
+
+
+def test_a_clone_refused_by_the_quota_deletes_its_copy(world):
+    uow, bucket, _ = world
+    uow.seed(repos.receipts(TENANT), a_ready_source(uow, bucket))
+    uow.run(lambda u: usage.Totals(u, TENANT).override(len(PNG), None))  # full already
+    with pytest.raises(ResourceExhausted):
+        clones.clone(TENANT, "u2", "src", token="tok")
+    assert "copy1" not in uow.store[str(repos.receipts(TENANT).path)]
+    assert [name for name in bucket.bodies if "/copy1/" in name] == []
