@@ -36,6 +36,7 @@ from files.receipts import (
 )
 from files.uploads import config
 from shared import tasks
+from shared.errors import NotFound
 from shared.unit_of_work import in_transaction
 
 DELETE_TASK = "filesDeleteUnreferenced"
@@ -58,10 +59,15 @@ def schedule_if_unreferenced(
     payload = DeleteUnreferenced(tenant_id=tenant_id, file_id=file_id)
     due = datetime.now(UTC) + timedelta(seconds=delay)
     # Recorded before queuing: the task may run at once (the Cloud Tasks emulator ignores
-    # schedule times) and delete this document; a failed enqueue is retried with the trigger.
-    repos.references(tenant_id).update(
-        file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
-    )
+    # schedule times) and delete this document; a failed enqueue is retried with the trigger
+    # (deployed with --retry, as every Firestore trigger: ops/deploy). A redelivery finds the
+    # task queued already (same id), or the document gone because the deletion ran: done.
+    try:
+        repos.references(tenant_id).update(
+            file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
+        )
+    except NotFound:
+        return None
     tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     return task_id
 

@@ -12,8 +12,9 @@ from files import cleanup, clones, receipts, usage
 from files import repositories as repos
 from files.models.receipts import FileReceipt, FileStatus, Quota
 from shared import events as shared_events
-from shared.errors import ResourceExhausted
+from shared.errors import NotFound, ResourceExhausted
 from shared.events import DomainEvent
+from shared.repository import CollectionRepository
 from tests.support.fake_uow import FakeUnitOfWork
 from tests.support.files_fakes import FakeBucket, wire
 
@@ -123,3 +124,19 @@ def test_a_clone_refused_by_the_quota_deletes_its_copy(world):
         clones.clone(TENANT, "u2", "src", token="tok")
     assert "copy1" not in uow.store[str(repos.receipts(TENANT).path)]
     assert [name for name in bucket.bodies if "/copy1/" in name] == []
+
+
+# -- the references trigger ----------------------------------------------------------------------
+def test_a_redelivered_references_event_after_the_deletion_ran_is_done_not_an_error(monkeypatch):
+    queued: list[str] = []
+    monkeypatch.setattr(
+        cleanup.tasks, "enqueue", lambda *args, task_id, **kwargs: queued.append(task_id)
+    )
+
+    def gone(self, doc_id, changes, **kwargs):
+        raise NotFound("FileReferences f1 not found", id=doc_id)
+
+    monkeypatch.setattr(CollectionRepository, "update", gone)
+    before, after = {"holders": ["messaging/c/m"]}, {"holders": []}
+    assert cleanup.schedule_if_unreferenced("ev1", TENANT, "f1", before, after) is None
+    assert queued == []
