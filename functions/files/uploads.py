@@ -23,6 +23,7 @@ from files.models.receipts import (
 from files.receipts import reserve
 from shared import tasks
 from shared.errors import InvalidArgument
+from shared.settings import get_settings
 from shared.static_config import load_static
 from shared.unit_of_work import in_transaction
 
@@ -124,7 +125,11 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
     if resumable:
         # The session binds type, exact size and create-only when it is opened, here.
         headers = {"Content-Type": receipt.content_type}
-        url = objects.resumable_session(receipt.object_path, receipt.content_type, req.size)
+        # A session answers CORS only for the origin it was opened for (not the bucket's).
+        origin = get_settings().files_upload_origin
+        url = objects.resumable_session(
+            receipt.object_path, receipt.content_type, req.size, origin=origin
+        )
     else:
         headers = upload_headers(receipt)
         signed = {k: v for k, v in headers.items() if k != "Content-Type"}

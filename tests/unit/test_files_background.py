@@ -140,3 +140,38 @@ def test_a_redelivered_references_event_after_the_deletion_ran_is_done_not_an_er
     before, after = {"holders": ["messaging/c/m"]}, {"holders": []}
     assert cleanup.schedule_if_unreferenced("ev1", TENANT, "f1", before, after) is None
     assert queued == []
+
+
+# -- browser uploads -----------------------------------------------------------------------------
+@pytest.mark.parametrize("origin", ["https://app.example.com", None])
+def test_a_resumable_session_is_opened_for_the_configured_browser_origin(
+    world, monkeypatch, origin
+):
+    from files import objects, uploads
+    from files.models.receipts import CreateUpload
+    from shared.settings import get_settings
+
+    opened: list[str | None] = []
+
+    def session(path, content_type, size, origin=None):
+        opened.append(origin)
+        return "https://storage.example/session"
+
+    monkeypatch.setattr(objects, "resumable_session", session)
+    monkeypatch.setattr(uploads, "in_transaction", lambda work, **_: world[0].run(work))
+    if origin is None:
+        monkeypatch.delenv("FOUNDATION_FILES_UPLOAD_ORIGIN", raising=False)
+    else:
+        monkeypatch.setenv("FOUNDATION_FILES_UPLOAD_ORIGIN", origin)
+    get_settings.cache_clear()
+    try:
+        size = uploads.config().resumable_above_bytes + 1
+        request = CreateUpload.model_validate(
+            {"file_name": "a.png", "content_type": "image/png", "size": size}
+            | {"grouping_id": "attachments"}
+        )
+        answer = uploads.create_upload(TENANT, "u1", request)
+    finally:
+        get_settings.cache_clear()
+    assert answer.resumable and opened == [origin]
+    assert receipt_of(world[0], answer.file_id).resumable
