@@ -5,6 +5,7 @@ a step fails or a body turns up late."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 NOW = datetime.now(UTC)
 
 
-def a_receipt(file_id: str, **extra) -> FileReceipt:
-    fields = {
+def a_receipt(file_id: str, **extra: Any) -> FileReceipt:
+    fields: dict[str, Any] = {
         "id": file_id,
         "tenant_id": TENANT,
         "owner_id": "u1",
@@ -137,7 +138,8 @@ def test_a_redelivered_references_event_after_the_deletion_ran_is_done_not_an_er
         raise NotFound("FileReferences f1 not found", id=doc_id)
 
     monkeypatch.setattr(CollectionRepository, "update", gone)
-    before, after = {"holders": ["messaging/c/m"]}, {"holders": []}
+    before: dict[str, Any] = {"holders": ["messaging/c/m"]}
+    after: dict[str, Any] = {"holders": []}
     assert cleanup.schedule_if_unreferenced("ev1", TENANT, "f1", before, after) is None
     assert queued == []
 
