@@ -32,6 +32,8 @@ class Settings:
     static_dir: Path
     cursor_secret_value: str | None = None
     files_bucket: str = ""
+    files_upload_origin: str | None = None
+    """The browser origin resumable upload sessions are opened for (CORS), e.g. the web app's."""
 
     @property
     def uses_emulators(self) -> bool:
@@ -91,4 +93,5 @@ def get_settings() -> Settings:
         static_dir=_static_dir(),
         cursor_secret_value=env("FOUNDATION_CURSOR_SECRET"),
         files_bucket=env("FOUNDATION_FILES_BUCKET") or f"{_project_id()}.appspot.com",
+        files_upload_origin=env("FOUNDATION_FILES_UPLOAD_ORIGIN"),
     )

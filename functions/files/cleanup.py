@@ -9,9 +9,13 @@ a holder meanwhile is kept; otherwise the receipt turns ``deleted`` (a tombstone
 references dropped. Then the object and the receipt go. Every step finds its work done on a
 retry, so the task is idempotent.
 
-Uploads that never arrive: :func:`expire_stale_uploads` (hourly) rejects receipts still
-``pending`` after ``pendingMinutes`` (``reason: upload-expired``), releasing their reservation;
-a body that lands later is deleted by the storage consumer (the receipt is no longer pending).
+Uploads that never arrive: :func:`expire_stale_uploads` (hourly) looks at each receipt still
+``pending`` past its deadline (``pendingMinutes``; a week for a resumable upload, whose session
+URL works that long) through :func:`settle_stale_upload`, as the daily sweep does: a body that
+landed (its notification lost or late) settles the receipt as the storage consumer would;
+without one the receipt is rejected (``reason: upload-expired``), releasing its reservation. A
+body that lands later still is deleted by the storage consumer (the receipt is no longer
+pending).
 """
 
 from __future__ import annotations
@@ -20,15 +24,24 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from files import objects, thumbnails
+from files import objects, storage_events, thumbnails
 from files import repositories as repos
-from files.models.receipts import DeleteExpired, DeleteUnreferenced, FileReceipt
-from files.receipts import mark_deleted, mark_expired, mark_temporary_expired
+from files.models.receipts import DeleteExpired, DeleteUnreferenced, FileReceipt, FileStatus
+from files.receipts import (
+    ObjectKey,
+    mark_deleted,
+    mark_expired,
+    mark_temporary_expired,
+    upload_deadline,
+)
 from files.uploads import config
 from shared import tasks
+from shared.errors import NotFound
 from shared.unit_of_work import in_transaction
 
 DELETE_TASK = "filesDeleteUnreferenced"
+SETTLED = frozenset({"ready", "scanning", "rejected"})
+"""What :func:`files.storage_events.finalize` answers when it settled a receipt."""
 
 
 def schedule_if_unreferenced(
@@ -46,10 +59,15 @@ def schedule_if_unreferenced(
     payload = DeleteUnreferenced(tenant_id=tenant_id, file_id=file_id)
     due = datetime.now(UTC) + timedelta(seconds=delay)
     # Recorded before queuing: the task may run at once (the Cloud Tasks emulator ignores
-    # schedule times) and delete this document; a failed enqueue is retried with the trigger.
-    repos.references(tenant_id).update(
-        file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
-    )
+    # schedule times) and delete this document; a failed enqueue is retried with the trigger
+    # (deployed with --retry, as every Firestore trigger: ops/deploy). A redelivery finds the
+    # task queued already (same id), or the document gone because the deletion ran: done.
+    try:
+        repos.references(tenant_id).update(
+            file_id, {"deletion_task_id": task_id, "deletion_due_at": due}
+        )
+    except NotFound:
+        return None
     tasks.enqueue(DELETE_TASK, payload, delay_seconds=delay, task_id=task_id)
     return task_id
 
@@ -83,14 +101,37 @@ def remove(receipt: FileReceipt) -> None:
 
 
 def expire_stale_uploads(now: datetime | None = None) -> int:
-    """Reject every receipt pending for longer than ``pendingMinutes``; how many. Re-running
+    """Settle or reject every receipt pending past its deadline; how many moved. Re-running
     changes nothing (only pending receipts move)."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(minutes=config().pending_minutes)
-    expired = 0
+    moment = now or datetime.now(UTC)
+    cutoff = moment - timedelta(minutes=config().pending_minutes)
+    moved = 0
     for tenant_id, file_id in repos.stale_pending(cutoff):
-        receipt = in_transaction(lambda uow: mark_expired(uow, tenant_id, file_id, cutoff))  # noqa: B023
-        if receipt is None:
-            continue
-        objects.delete(receipt.object_path)
-        expired += 1
-    return expired
+        receipt = repos.receipts(tenant_id).get(file_id)
+        if receipt is not None and settle_stale_upload(receipt, moment):
+            moved += 1
+    return moved
+
+
+def settle_stale_upload(
+    receipt: FileReceipt, now: datetime, *, present: bool | None = None
+) -> bool:
+    """A receipt still pending past its :func:`files.receipts.upload_deadline`: when its object
+    exists (``present``, or looked up), settled from it as a finalize notification would
+    (``ready``, ``scanning`` or ``rejected``); otherwise rejected ``upload-expired`` and its
+    reservation released. Whether it moved. The object is looked at before the receipt is
+    expired, so a body whose notification was lost is never thrown away as "never arrived"."""
+    pending = timedelta(minutes=config().pending_minutes)
+    deadline = upload_deadline(receipt, pending)
+    if receipt.status is not FileStatus.PENDING or deadline is None or deadline > now:
+        return False
+    key = ObjectKey(receipt.tenant_id, receipt.id)
+    if objects.exists(receipt.object_path) if present is None else present:
+        return storage_events.finalize(key, receipt.object_path) in SETTLED
+    expired = in_transaction(
+        lambda uow: mark_expired(uow, key.tenant_id, key.file_id, now, pending)
+    )
+    if expired is None:
+        return False
+    objects.delete(expired.object_path)  # a body that landed since the look: it is too late
+    return True

@@ -3,8 +3,10 @@
 The copy is made first and the receipt then committed already ``ready`` with the copy's real
 size, hashes and generation, its bytes counted against the tenant's quota in the same unit
 (:func:`files.receipts.reserve`). A refused unit (quota) deletes the copy again, so a failed
-clone leaves nothing. The copy's own finalize notification finds the receipt ready at that
-generation and changes nothing (or finds no receipt yet and leaves it alone).
+clone leaves nothing; once the unit has committed, nothing undoes it (a failed publish or
+thumbnail is logged). The copy's own finalize notification finds the receipt ready at that
+generation and changes nothing but republishing ``files.uploaded`` (same id) and making the
+thumbnail, or finds no receipt yet and leaves it alone.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from datetime import UTC, datetime
 from files import objects, thumbnails
 from files import repositories as repos
 from files.models.receipts import CreateUpload, FileReceipt, FileStatus
-from files.receipts import reserve
-from files.uploads import check_request, config, object_path
+from files.receipts import receipt_event, reserve
+from files.uploads import check_object_path, check_request, config, object_path
+from shared import events, logs
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound
 from shared.unit_of_work import in_transaction
+
+_log = logs.get_logger("files.clones")
 
 
 def clone(
@@ -50,15 +55,17 @@ def clone(
         size=source.size,
         grouping_id=grouping,
     )
+    new_id, new_token = repos.receipts(tenant_id).new_id(), secrets.token_urlsafe(24)
     try:
         public = check_request(wanted, cfg)
+        path = check_object_path(
+            object_path(tenant_id, grouping, new_id, new_token, source.name, public=public)
+        )
     except InvalidArgument as refused:
         raise InvalidArgument(
             "The grouping does not take this file",
             fields=[{"field": "groupingId", "message": refused.message}],
         ) from refused
-    new_id, new_token = repos.receipts(tenant_id).new_id(), secrets.token_urlsafe(24)
-    path = object_path(tenant_id, grouping, new_id, new_token, source.name, public=public)
     copied = objects.copy(source.object_path, path)
     if copied is None:
         raise FailedPrecondition("The file's object is gone", type="files/unavailable")
@@ -83,9 +90,38 @@ def clone(
         cloned_from=source.id,
     )
     try:
-        created = in_transaction(lambda uow: reserve(uow, receipt, cfg.quota))
+        created = in_transaction(lambda uow: reserve(uow, receipt, cfg.quota), publish=False)
     except BaseException:
-        objects.delete(path)
+        if not _committed(tenant_id, new_id):
+            objects.delete(path)
         raise
-    thumbnails.ensure(created)
+    _announce(created)
+    thumbnails.ensure(created)  # never raises: a failure leaves the file without a thumbnail
     return created
+
+
+def _committed(tenant_id: str, file_id: str) -> bool:
+    """Whether the clone's receipt exists after its unit failed (a commit whose answer was
+    lost). Unknown counts as committed: the copy is kept, and the daily objects sweep deletes
+    it if no receipt wants it, rather than a ready receipt losing its object."""
+    try:
+        return repos.receipts(tenant_id).get(file_id) is not None
+    except Exception:
+        _log.exception(
+            "clone: unknown whether the receipt committed", extra={"fields": {"fileId": file_id}}
+        )
+        return True
+
+
+def _announce(created: FileReceipt) -> None:
+    """``files.uploaded`` for the committed clone (the event :func:`reserve` emitted, same id),
+    published here so that a failure only logs: the clone stands. The copy's own finalize
+    notification, when it arrives after the commit, publishes the same id again and makes the
+    thumbnail (:func:`files.storage_events.finalize`)."""
+    try:
+        events.publish([receipt_event(created)])
+    except Exception:
+        _log.exception(
+            "clone committed, files.uploaded not published",
+            extra={"fields": {"fileId": created.id}},
+        )

@@ -15,7 +15,7 @@ they need; ``tests/unit/test_files_commands.py`` proves the rules on the in-memo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from files import repositories as repos
@@ -28,6 +28,10 @@ from shared.unit_of_work import UnitOfWork
 UPLOADED = "files.uploaded"
 REJECTED = "files.rejected"
 DELETED = "files.deleted"
+EXPIRED = "upload-expired"
+"""The reason of a receipt whose upload never arrived in time."""
+RESUMABLE_SESSION = timedelta(days=7)
+"""How long Cloud Storage keeps a resumable upload session open."""
 
 LIVE = (FileStatus.PENDING, FileStatus.SCANNING, FileStatus.READY)
 """Receipts that still count in the totals and may still be referenced."""
@@ -132,12 +136,15 @@ def settle_scan(
 
 def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileReceipt | None:
     """The object went: a live receipt turns ``deleted``, releases its usage and its cached
-    URL; a final one stays as it is (a second delivery changes nothing)."""
+    URL; a final one stays as it is (a second delivery changes nothing but emits
+    ``files.deleted`` again, same id, so a publish lost after the first commit is made good)."""
     receipts = uow.bind(repos.receipts(key.tenant_id))
     receipt = receipts.get(key.file_id)
     if receipt is None or receipt.object_path != object_name:
         return None
     if receipt.status not in LIVE:
+        if receipt.status is FileStatus.DELETED:
+            uow.emit(receipt_event(receipt))
         return receipt
     totals = Totals(uow, key.tenant_id)
     totals.release(receipt)
@@ -152,14 +159,12 @@ def settle_deleted(uow: UnitOfWork, key: ObjectKey, object_name: str) -> FileRec
 def settle_missing(uow: UnitOfWork, tenant_id: str, paths: dict[str, str]) -> list[FileReceipt]:
     """Many objects found gone at once (the reconciliation sweep): each receipt still naming
     its path (``paths``: file id -> object path) and holding a landed body turns ``deleted``,
-    as :func:`settle_deleted` would, in one unit; the receipts that changed."""
+    as :func:`settle_deleted` would, in one unit; the receipts that changed. One already
+    ``deleted`` at its path emits its event again (same id), as :func:`settle_deleted` does."""
     receipts = uow.bind(repos.receipts(tenant_id))
-    found = receipts.get_many(paths)
-    gone = [
-        r
-        for r in found.values()
-        if r.object_path == paths[r.id] and r.status in (FileStatus.READY, FileStatus.SCANNING)
-    ]
+    found = [r for r in receipts.get_many(paths).values() if r.object_path == paths[r.id]]
+    gone = [r for r in found if r.status in (FileStatus.READY, FileStatus.SCANNING)]
+    uow.emit(*(receipt_event(r) for r in found if r.status is FileStatus.DELETED))
     totals = Totals(uow, tenant_id)
     cache = uow.bind(repos.url_cache(tenant_id))
     changed = []
@@ -213,19 +218,36 @@ def _tombstone(
     return receipt
 
 
+def upload_deadline(receipt: FileReceipt, pending: timedelta) -> datetime | None:
+    """When a receipt's body can no longer arrive: ``pending`` (``pendingMinutes``) after its
+    creation, or, for a resumable upload, once its session URL has lapsed (a week after it was
+    opened, at creation: a client may resume a broken upload until then)."""
+    if receipt.created_at is None:
+        return None
+    return receipt.created_at + (RESUMABLE_SESSION if receipt.resumable else pending)
+
+
 def mark_expired(
-    uow: UnitOfWork, tenant_id: str, file_id: str, cutoff: datetime
+    uow: UnitOfWork, tenant_id: str, file_id: str, now: datetime, pending: timedelta
 ) -> FileReceipt | None:
-    """Reject a receipt still pending since before ``cutoff``; None when it moved on."""
+    """Reject a receipt still pending past its :func:`upload_deadline`; None when it moved on
+    or is not due. One already expired is answered as it is, its ``files.rejected`` emitted
+    again (same id). The caller has made sure no body landed (:func:`files.cleanup`)."""
     receipts = uow.bind(repos.receipts(tenant_id))
     receipt = receipts.get(file_id)
+    if receipt is not None and receipt.status is FileStatus.REJECTED:
+        if receipt.reason == EXPIRED:
+            uow.emit(receipt_event(receipt))
+            return receipt
+        return None
     if receipt is None or receipt.status is not FileStatus.PENDING:
         return None
-    if receipt.created_at is None or receipt.created_at > cutoff:
+    deadline = upload_deadline(receipt, pending)
+    if deadline is None or deadline > now:
         return None
     totals = Totals(uow, tenant_id)
     totals.release(receipt)
-    changes = {"status": FileStatus.REJECTED, "reason": "upload-expired"}
+    changes = {"status": FileStatus.REJECTED, "reason": EXPIRED}
     receipts.update(file_id, changes)
     receipt = receipt.model_copy(update=changes)
     uow.emit(receipt_event(receipt))

@@ -11,9 +11,11 @@ Two kinds of sweep per tenant (machinery: ``shared.sweeps``; jobs in
   before the upload URL is handed out), so no grace period is needed.
 - ``receipts``: the tenant's receipts in object-path order, 500 a page; the objects of the
   page's path range come from one listing per prefix. A ready (or scanning) receipt whose object
-  is gone turns ``deleted`` (usage released); a receipt pending for longer than
-  ``pendingMinutes`` is settled from its object if the notification was lost, else rejected
-  (``upload-expired``); a temporary file past its expiry (its task lost) is deleted.
+  is gone turns ``deleted`` (usage released); a receipt pending past its deadline
+  (``pendingMinutes``; a week for a resumable upload) is settled from its object if the
+  notification was lost, else rejected (``upload-expired``), by the hourly expiry's own
+  :func:`files.cleanup.settle_stale_upload`; a temporary file past its expiry (its task
+  lost) is deleted.
 
 Idempotent per item: deletes find objects gone, receipts move only along their state machine
 (:mod:`files.receipts`), so a page processed twice changes nothing more.
@@ -24,14 +26,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from files import cleanup, objects, storage_events, thumbnails
 from files import repositories as repos
 from files.models.receipts import DeleteExpired, FileReceipt, FileStatus
-from files.receipts import LIVE, ObjectKey, mark_expired, settle_missing
-from files.uploads import PRIVATE_PREFIX, PUBLIC_PREFIX, config
+from files.receipts import LIVE, ObjectKey, settle_missing
+from files.uploads import PRIVATE_PREFIX, PUBLIC_PREFIX
 from shared import logs
 from shared.models import Document
 from shared.repository import Order, Page
@@ -157,21 +159,13 @@ def _reconcile_receipts(job: SweepJob, page: list[FileReceipt]) -> int:
     for chunk in _chunks(list(missing.items()), MISSING_PER_UNIT):
         paths = dict(chunk)
         changed += len(in_transaction(lambda uow: settle_missing(uow, job.tenant_id, paths)))  # noqa: B023
-    cutoff = now - timedelta(minutes=config().pending_minutes)
 
     def one(receipt: FileReceipt) -> bool:
-        key = ObjectKey(job.tenant_id, receipt.id)
         if receipt.id in expired:  # a temporary file whose expiry task was lost
-            due = DeleteExpired(tenant_id=key.tenant_id, file_id=key.file_id)
+            due = DeleteExpired(tenant_id=job.tenant_id, file_id=receipt.id)
             return cleanup.delete_expired(due, now)
-        stale = receipt.created_at is not None and receipt.created_at <= cutoff
-        if receipt.status is not FileStatus.PENDING or not stale:
-            return False
-        if receipt.object_path in present:  # the notification was lost: settle from the object
-            outcome = storage_events.finalize(key, receipt.object_path)
-            return outcome in {"ready", "rejected", "scanning"}
-        tenant_id, file_id = key.tenant_id, key.file_id
-        return in_transaction(lambda uow: mark_expired(uow, tenant_id, file_id, cutoff)) is not None
+        # Pending past its deadline: settled from its object if the notification was lost.
+        return cleanup.settle_stale_upload(receipt, now, present=receipt.object_path in present)
 
     rest = [r for r in live if r.id not in missing]
     return changed + sum(_in_parallel(one, rest))

@@ -8,7 +8,9 @@ the thumbnail's own notification is ignored: the consumer never processes its ow
 
 Idempotent: the path derives from the receipt, an existing thumbnail is left alone, and the
 write itself is create-only (``ifGenerationMatch=0``), so a redelivered notification writes
-nothing. A body Pillow cannot read is simply left without a thumbnail (logged), never retried.
+nothing. A body Pillow cannot read, or whose header claims more than ``MAX_PIXELS``, is simply
+left without a thumbnail (logged), never retried; nor is any other failure of :func:`ensure`,
+which never raises.
 Thumbnails go with their file (:func:`files.cleanup.remove`, an object deletion, the
 reconciliation sweep).
 """
@@ -16,6 +18,7 @@ reconciliation sweep).
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from files import objects
 from files.models.receipts import FileReceipt, FileStatus
@@ -26,7 +29,13 @@ SIDE = 256
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 MAX_SOURCE_BYTES = 26_214_400
 MAX_PIXELS = 50_000_000
-"""Larger images are not decoded (a decompression bomb stops here)."""
+"""Larger images are not decoded: checked from the header, before any pixel is (Pillow's own
+``MAX_IMAGE_PIXELS`` only warns below twice its value)."""
+FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+"""The decoders Pillow may try (those of ``IMAGE_TYPES``), no other."""
+ORIENTATION_TAG = 0x0112
+"""EXIF orientation, applied to the thumbnail (not the full image, as
+``ImageOps.exif_transpose`` would, decoding it first)."""
 _log = logs.get_logger("files.thumbnails")
 
 
@@ -39,17 +48,26 @@ def thumbnail_path(receipt: FileReceipt) -> str | None:
 
 
 def render(body: bytes) -> bytes:
-    """The thumbnail of an image body (WebP); ``ValueError`` if it is not a readable image."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """The thumbnail of an image body (WebP); ``ValueError`` if it is not a readable image or
+    claims more than ``MAX_PIXELS``. The size is checked from the header (``Image.open`` reads
+    no pixels) before anything is decoded; a JPEG is decoded at a reduced scale (``draft``),
+    and the EXIF orientation is applied to the small picture, not the full one."""
+    from PIL import Image, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(body)) as image:
+        with Image.open(io.BytesIO(body), formats=FORMATS) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"{width}x{height} is over {MAX_PIXELS} pixels")
+            orientation = image.getexif().get(ORIENTATION_TAG, 1)
             image.seek(0)  # the first frame of an animation
-            picture = ImageOps.exif_transpose(image) or image
-            picture.thumbnail((SIDE, SIDE))
-            if picture.mode not in ("RGB", "RGBA"):
-                picture = picture.convert("RGBA")
+            if image.format == "JPEG":
+                image.draft("RGB", (SIDE, SIDE))  # decode at 1/2 to 1/8 scale, >= SIDE
+            image.thumbnail((SIDE, SIDE))  # in place: the first and only full decode
+            picture = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
+            if (method := _transposition(orientation)) is not None:
+                picture = picture.transpose(method)
             out = io.BytesIO()
             picture.save(out, format="WEBP", quality=80)
             return out.getvalue()
@@ -57,8 +75,34 @@ def render(body: bytes) -> bytes:
         raise ValueError(str(error)) from error
 
 
+def _transposition(orientation: object) -> Any:
+    """The ``Image.Transpose`` that rights an EXIF orientation (``exif_transpose``'s table)."""
+    from PIL import Image
+
+    turn = Image.Transpose
+    return {
+        2: turn.FLIP_LEFT_RIGHT,
+        3: turn.ROTATE_180,
+        4: turn.FLIP_TOP_BOTTOM,
+        5: turn.TRANSPOSE,
+        6: turn.ROTATE_270,
+        7: turn.TRANSVERSE,
+        8: turn.ROTATE_90,
+    }.get(orientation)  # type: ignore[call-overload]
+
+
 def ensure(receipt: FileReceipt) -> str:
-    """Make the ready image's thumbnail unless it exists; what happened."""
+    """Make the ready image's thumbnail unless it exists; what happened. Never raises: it runs
+    after the receipt committed (a raise would fail the consumer, whose retry could only loop),
+    so any failure is logged and leaves the file without a thumbnail."""
+    try:
+        return _ensure(receipt)
+    except Exception:
+        _log.exception("thumbnail failed", extra={"fields": {"fileId": receipt.id}})
+        return "failed"
+
+
+def _ensure(receipt: FileReceipt) -> str:
     path = thumbnail_path(receipt)
     if path is None or receipt.status is not FileStatus.READY:
         return "none"

@@ -4,7 +4,10 @@
   (published by GCS bucket notifications in production, by the GCS emulator locally) settle
   receipts; idempotent through the receipt's state (see :mod:`files.storage_events`).
 - ``files_on_references_written`` (Firestore): the last holder gone queues the deletion task,
-  with a task id from the trigger's event id (a redelivery queues nothing twice).
+  with a task id from the trigger's event id (a redelivery queues nothing twice). Retried on
+  failure: SDK 0.6.0 takes no ``retry`` for Firestore triggers, so the deploy plan gives every
+  one ``--retry`` (``ops/deploy/commands.py``, ``FIRESTORE_RETRY``; pinned by
+  ``tests/unit/test_deploy_plan.py``).
 - ``filesDeleteUnreferenced`` (Cloud Tasks): deletes a file still unreferenced when it fires;
   idempotent (see :mod:`files.cleanup`).
 - ``filesDeleteExpired`` (Cloud Tasks, at a temporary file's expiry): deletes it, referenced

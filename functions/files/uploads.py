@@ -23,12 +23,15 @@ from files.models.receipts import (
 from files.receipts import reserve
 from shared import tasks
 from shared.errors import InvalidArgument
+from shared.settings import get_settings
 from shared.static_config import load_static
 from shared.unit_of_work import in_transaction
 
 EXPIRE_TASK = "filesDeleteExpired"
 PRIVATE_PREFIX = "content"
 PUBLIC_PREFIX = "assets"
+MAX_OBJECT_NAME_BYTES = 1024
+"""Cloud Storage's limit on an object name (UTF-8 bytes)."""
 
 
 def config() -> FilesConfig:
@@ -48,6 +51,14 @@ def object_path(
     """``content/{tenantId}/{groupingId}/{fileId}/{token}/{name}`` (``assets/...`` if public)."""
     prefix = PUBLIC_PREFIX if public else PRIVATE_PREFIX
     return f"{prefix}/{receipt_tenant}/{grouping_id}/{file_id}/{token}/{name}"
+
+
+def check_object_path(path: str) -> str:
+    """Refuse (naming ``fileName``) a path longer than Cloud Storage takes: the name is the
+    only part of it a caller chooses freely."""
+    if len(path.encode()) > MAX_OBJECT_NAME_BYTES:
+        raise _refuse("fileName", f"too long: its path exceeds {MAX_OBJECT_NAME_BYTES} bytes")
+    return path
 
 
 def upload_headers(receipt: FileReceipt) -> dict[str, str]:
@@ -99,21 +110,26 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
         declared_size=req.size,
         public=public,
         token=token,
-        object_path=object_path(
-            tenant_id, req.grouping_id, file_id, token, req.file_name, public=public
+        object_path=check_object_path(
+            object_path(tenant_id, req.grouping_id, file_id, token, req.file_name, public=public)
         ),
         expires_at=(
             datetime.now(UTC) + timedelta(seconds=req.expires_in_seconds)
             if req.expires_in_seconds
             else None
         ),
+        resumable=req.size > cfg.resumable_above_bytes,
     )
     lifetime = timedelta(seconds=cfg.upload_url_seconds)
-    resumable = req.size > cfg.resumable_above_bytes
+    resumable = receipt.resumable
     if resumable:
         # The session binds type, exact size and create-only when it is opened, here.
         headers = {"Content-Type": receipt.content_type}
-        url = objects.resumable_session(receipt.object_path, receipt.content_type, req.size)
+        # A session answers CORS only for the origin it was opened for (not the bucket's).
+        origin = get_settings().files_upload_origin
+        url = objects.resumable_session(
+            receipt.object_path, receipt.content_type, req.size, origin=origin
+        )
     else:
         headers = upload_headers(receipt)
         signed = {k: v for k, v in headers.items() if k != "Content-Type"}

@@ -315,3 +315,7 @@ def test_the_script_refuses_an_unknown_function_name_before_staging(tmp_path):
     assert result.returncode != 0
     assert "unknown functions: nope" in result.stderr and "example_create_project" in result.stderr
     assert not (tmp_path / "stage").exists()
+
+
+def test_the_files_references_trigger_is_retried_since_a_failed_enqueue_relies_on_it(plan):
+    assert plan["files_on_references_written"].argv[-1] == "--retry"

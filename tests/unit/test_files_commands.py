@@ -154,6 +154,61 @@ def test_an_upload_is_public_as_its_grouping_unless_it_says_otherwise():
     assert check_request(attachment, config()) is False
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a/b.png",
+        "a\\b.png",
+        "a\x85b.png",  # C1 (next line)
+        "a\x9bb.png",  # C1 (control sequence introducer)
+        "a\u2028b.png",
+        "a\u2029b.png",
+        "invoice\u202egnp.exe",  # right-to-left override
+        "a\u2066b\u2069.png",  # an isolate
+        "\u200ba.png",
+        "a.png\u200d",
+        "\ufeffa.png",
+    ],
+)
+def test_a_file_name_that_could_pass_for_another_or_break_a_path_is_refused(name):
+    with pytest.raises(ValueError, match=r"file_name|fileName"):
+        CreateUpload.model_validate(
+            {"file_name": name, "content_type": "image/png", "size": 10, "grouping_id": "x"}
+        )
+
+
+def test_a_zero_width_joiner_inside_a_name_is_kept():
+    req = CreateUpload.model_validate(
+        {"file_name": "fam\u200dily.png", "content_type": "image/png", "size": 10}
+        | {"grouping_id": "attachments"}
+    )
+    assert req.file_name == "fam\u200dily.png"
+
+
+def test_a_name_whose_object_path_exceeds_1024_utf8_bytes_is_refused_naming_file_name(
+    monkeypatch,
+):
+    from files import objects, uploads
+    from shared.repository import CollectionRepository
+
+    def no_io(*args, **kwargs):
+        raise AssertionError("signed or opened a session for a refused upload")
+
+    monkeypatch.setattr(CollectionRepository, "new_id", lambda self: "f" * 20)
+    monkeypatch.setattr(objects, "upload_url", no_io)
+    monkeypatch.setattr(objects, "resumable_session", no_io)
+    monkeypatch.setattr(uploads, "in_transaction", no_io)
+    request = CreateUpload.model_validate(
+        {"file_name": "\U0001f600" * 250 + ".png", "content_type": "image/png", "size": 10}
+        | {"grouping_id": "attachments"}
+    )  # 1,004 bytes: under the field's 255 characters, over the path's 1,024 bytes
+    with pytest.raises(InvalidArgument) as refused:
+        uploads.create_upload(TENANT, "u1", request)
+    assert refused.value.details["fields"][0]["field"] == "fileName"
+    path = uploads.object_path(TENANT, "attachments", "f" * 20, "t" * 32, "a" * 900, public=False)
+    assert uploads.check_object_path(path) == path
+
+
 # -- the receipt's state machine ---------------------------------------------------------------
 def test_a_matching_body_turns_the_receipt_ready_and_counts_its_real_size():
     uow = with_pending(size=100)
@@ -218,16 +273,19 @@ def test_a_finalize_for_another_path_than_the_receipts_changes_nothing():
     assert receipt_in(uow).status is FileStatus.PENDING
 
 
-def test_a_deleted_object_turns_a_ready_receipt_deleted_once():
+def test_a_deleted_object_turns_a_ready_receipt_deleted_once_and_a_repeat_republishes():
     uow = with_pending()
     key = ObjectKey(TENANT, "f1")
     uow.run(lambda u: receipts.settle_finalized(u, key, stored(80), None))
     uow.run(lambda u: receipts.settle_deleted(u, key, PATH))
     deleted = receipt_in(uow)
     assert deleted.status is FileStatus.DELETED and totals(uow) == (0, 0)
-    assert [e.type for e in uow.events] == ["files.deleted"]
+    first = [(e.type, e.id) for e in uow.events]
+    assert [kind for kind, _ in first] == ["files.deleted"]
+    # A redelivery after a publish lost past the commit: nothing changes, the same event again.
     uow.run(lambda u: receipts.settle_deleted(u, key, PATH))
-    assert receipt_in(uow) is deleted and totals(uow) == (0, 0) and uow.events == []
+    assert receipt_in(uow) is deleted and totals(uow) == (0, 0)
+    assert [(e.type, e.id) for e in uow.events] == first
 
 
 def test_a_deleted_object_leaves_a_rejected_receipt_and_the_totals_alone():
@@ -238,17 +296,44 @@ def test_a_deleted_object_leaves_a_rejected_receipt_and_the_totals_alone():
     assert receipt_in(uow).status is FileStatus.REJECTED and totals(uow) == (0, 0)
 
 
-def test_only_a_receipt_pending_since_before_the_cutoff_expires():
+PENDING = timedelta(hours=1)
+
+
+def test_only_a_receipt_pending_past_its_deadline_expires():
     now = datetime.now(UTC)
     uow = FakeUnitOfWork()
     uow.run(lambda u: receipts.reserve(u, a_receipt(created_at=now - timedelta(hours=2)), QUOTA))
     uow.run(lambda u: receipts.reserve(u, a_receipt("f2", created_at=now), QUOTA))
-    cutoff = now - timedelta(hours=1)
-    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f2", cutoff)) is None
-    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff))
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f2", now, PENDING)) is None
+    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING))
     assert expired is not None and expired.reason == "upload-expired"
-    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", cutoff)) is None
+    announced = [(e.type, e.id) for e in uow.events]
+    assert [kind for kind, _ in announced] == ["files.rejected"]
     assert totals(uow) == (100, 1)
+    # A repeat changes nothing and emits the same event again (a lost publish is made good).
+    again = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING))
+    assert again == receipt_in(uow) and totals(uow) == (100, 1)
+    assert [(e.type, e.id) for e in uow.events] == announced
+
+
+def test_a_resumable_upload_is_not_expired_while_its_week_long_session_can_still_complete():
+    now = datetime.now(UTC)
+    uow = FakeUnitOfWork()
+    opened = now - timedelta(days=6, hours=23)
+    reserve_one(uow, a_receipt(created_at=opened, resumable=True))
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", now, PENDING)) is None
+    assert receipt_in(uow).status is FileStatus.PENDING
+    a_week_on = opened + receipts.RESUMABLE_SESSION
+    expired = uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", a_week_on, PENDING))
+    assert expired is not None and expired.reason == "upload-expired"
+
+
+def test_expiring_a_receipt_rejected_for_its_content_emits_nothing():
+    uow = with_pending()
+    uow.run(lambda u: receipts.settle_finalized(u, ObjectKey(TENANT, "f1"), stored(80), "empty"))
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert uow.run(lambda u: receipts.mark_expired(u, TENANT, "f1", later, PENDING)) is None
+    assert uow.events == []
 
 
 def test_an_unreferenced_file_is_tombstoned_once_and_a_held_one_is_kept():
@@ -349,9 +434,12 @@ def test_receipts_whose_objects_are_gone_turn_deleted_together_once():
     paths = {"f1": PATH, "f2": receipt_in(uow, "f2").object_path, "f9": "content/t1/x"}
 
     first = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
+    first_events = [(e.type, e.id) for e in uow.events]
     second = uow.run(lambda u: receipts.settle_missing(u, TENANT, paths))
 
     assert [r.id for r in first] == ["f1"] and second == []
+    assert [kind for kind, _ in first_events] == ["files.deleted"]
+    assert [(e.type, e.id) for e in uow.events] == first_events  # republished, same id
     assert receipt_in(uow).status is FileStatus.DELETED
     assert receipt_in(uow, "f2").status is FileStatus.PENDING
     assert totals(uow) == (30, 1)

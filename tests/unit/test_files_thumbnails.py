@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
 
-from files import reconcile, thumbnails
+from files import objects, reconcile, thumbnails
 from files.models.receipts import FileReceipt, FileStatus
 from files.storage_events import parse_object_path
 
@@ -66,3 +68,56 @@ def test_the_sweep_keeps_a_ready_images_thumbnail_and_drops_any_other():
     deleted = receipt.model_copy(update={"status": FileStatus.DELETED})
     assert reconcile.orphaned(names, {"f1": deleted}) == names
     assert reconcile.orphaned(names, {}) == names
+
+
+def png_header_claiming(width: int, height: int) -> bytes:
+    """A few dozen bytes: a PNG signature and header naming ``width`` x ``height``, then an
+    empty image data chunk (a decoder would have to allocate the whole picture to find out)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    idat = zlib.compress(b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [8_000, 30_000])  # 64 M pixels (Pillow only warns), 900 M
+def test_an_image_whose_header_claims_too_many_pixels_is_refused_before_any_decode(
+    monkeypatch, side
+):
+    from PIL import ImageFile
+
+    def no_decode(self, *args, **kwargs):
+        raise AssertionError("decoded an image over the pixel limit")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
+    body = png_header_claiming(side, side)
+    assert len(body) < 100
+    with pytest.raises(ValueError, match="pixels"):
+        thumbnails.render(body)
+
+
+def test_a_jpeg_is_decoded_at_a_reduced_scale_and_its_exif_orientation_applied_to_the_thumbnail():
+    exif = Image.Exif()
+    exif[thumbnails.ORIENTATION_TAG] = 6  # stored sideways: turn 90 degrees clockwise
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 1200), (200, 40, 40)).save(out, format="JPEG", exif=exif)
+    thumb = Image.open(io.BytesIO(thumbnails.render(out.getvalue())))
+    assert thumb.size == (128, 256)
+
+
+def test_a_thumbnail_that_fails_never_fails_the_consumer(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("storage unavailable")
+
+    monkeypatch.setattr(objects, "exists", lambda path: False)
+    monkeypatch.setattr(objects, "read", broken)
+    assert thumbnails.ensure(a_receipt()) == "failed"
+
+    monkeypatch.setattr(objects, "read", lambda path, max_bytes: image_bytes())
+    monkeypatch.setattr(thumbnails, "render", lambda body: (_ for _ in ()).throw(MemoryError()))
+    assert thumbnails.ensure(a_receipt()) == "failed"

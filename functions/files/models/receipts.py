@@ -13,7 +13,11 @@ from shared.types import Id
 
 MAX_TEMPORARY_SECONDS = 30 * 24 * 3600
 """Cloud Tasks schedules at most 30 days ahead."""
-_BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
+_BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Path separators, C0/C1 controls, line and paragraph separators, bidi overrides and isolates
+(a name that displays as something else: ``invoice\u202egpj.exe``)."""
+_INVISIBLE_EDGES = "\u200b\u200c\u200d\u2060\ufeff"
+"""Zero-width characters a name may not start or end with (two names that look the same)."""
 
 
 class FileStatus(StrEnum):
@@ -82,6 +86,10 @@ class FileReceipt(Document):
         default=None, description="A temporary file: deleted at this time, referenced or not."
     )
     cloned_from: str | None = Field(default=None, description="The file this one copies.")
+    resumable: bool = Field(
+        default=False,
+        description="Uploaded through a resumable session (usable for a week, not minutes).",
+    )
 
     def public_view(self, *, with_token: bool = False) -> ReceiptView:
         """What a caller sees; the token only for the uploader's own answer."""
@@ -166,7 +174,11 @@ class CreateUpload(RequestModel):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if _BAD_NAME.search(value) or value in {".", ".."}:
-            raise ValueError("must not contain path separators or control characters")
+            raise ValueError(
+                "must not contain path separators, control, separator or bidi characters"
+            )
+        if value[0] in _INVISIBLE_EDGES or value[-1] in _INVISIBLE_EDGES:
+            raise ValueError("must not start or end with an invisible character")
         return value
 
     @field_validator("content_type")
