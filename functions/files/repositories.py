@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from files.models.receipts import CachedUrl, FileReceipt, FileReferences, TenantUsage
 from shared import paths
-from shared.repository import CollectionRepository
+from shared.repository import CollectionGroup, CollectionRepository, where
 
 if TYPE_CHECKING:
     from shared.unit_of_work import BoundRepository
@@ -50,28 +50,16 @@ def change_holders(
     refs.change_array(file_id, "holders", holder, add=add, also=also)
 
 
+def receipts_everywhere() -> CollectionGroup[FileReceipt]:
+    """Every tenant's ``files`` (a collection-group query), for the scans that cross tenants."""
+    return CollectionGroup(FileReceipt, FILES)
+
+
 def stale_pending(cutoff: datetime, *, page_size: int = 200) -> Iterator[tuple[str, str]]:
     """``(tenantId, fileId)`` of every receipt still pending since before ``cutoff``, across
-    tenants (a collection-group query, indexed in firestore.indexes.json)."""
-    from google.cloud.firestore import FieldFilter
-
-    from shared.clients import firestore_client
-
-    query = (
-        firestore_client()
-        .collection_group(FILES)
-        .where(filter=FieldFilter("status", "==", "pending"))
-        .where(filter=FieldFilter("createdAt", "<=", cutoff))
-        .order_by("createdAt")
-        .limit(page_size)
+    tenants (indexed in firestore.indexes.json)."""
+    stale = receipts_everywhere().stream_all(
+        where("status", "==", "pending"), where("created_at", "<=", cutoff), page_size=page_size
     )
-    last = None
-    while True:
-        page = list((query.start_after(last) if last is not None else query).stream())
-        for snapshot in page:
-            tenant_id = snapshot.get("tenantId")
-            if isinstance(tenant_id, str):
-                yield tenant_id, snapshot.id
-        if len(page) < page_size:
-            return
-        last = page[-1]
+    for receipt in stale:
+        yield receipt.tenant_id, receipt.id
