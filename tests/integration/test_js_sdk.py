@@ -194,6 +194,7 @@ def test_a_js_sdk_member_mentioned_in_a_real_message_sees_it_gets_the_email_and_
         "notifications_journey.mjs", admin.email, member.email, PASSWORD, colleague.uid
     )
 
+    assert result["registered"] == {"ok": True}
     assert result["title"] == f"Person {admin.uid[-4:]} mentioned you"
     assert result["link"] == f"https://acme.example.test/conversations/{result['conversationId']}"
     assert result["seenBefore"] is False

@@ -87,6 +87,12 @@ const stopInbox = onSnapshot(
 );
 await waitFor(() => live.badge && live.inbox, "both listeners live", () => live);
 
+// As a frontend does at sign-in: register this device for push (section 8's payload).
+result.registered = await member.call("notifications_register_device_token", {
+  token: `journey-web-${member.uid}`,
+  platform: "web",
+});
+
 // The admin mentions the member in a new group.
 const { conversationId } = await admin.call("messaging_create_conversation", {
   participantIds: [member.uid],
