@@ -233,6 +233,31 @@ def test_an_smtp_server_that_is_down_leaves_the_delivery_dead_and_resend_sends_i
     assert again.value.status == "FAILED_PRECONDITION"
 
 
+def test_a_resent_delivery_that_fails_again_is_retried_to_dead_under_new_task_names(people):
+    call(
+        "notifications_update_tenant_settings",
+        {"smtp": {"host": "127.0.0.1", "port": 1, "sender": "mail@acme.test", "starttls": False}},
+        people.admin,
+    )
+    event = mention_event(people.id, people.admin.uid, [people.member.uid])
+    events.publish([event])
+    dead = state_becomes(
+        people.id, event, people.member.uid, Channel.EMAIL, DeliveryState.DEAD, timeout=60
+    )
+
+    call("notifications_resend", {"deliveryId": dead.id}, people.admin)
+
+    # Before task names carried the resend, the second attempt reused "{id}-2", which the queue
+    # refused, and the record stayed failed for good.
+    def dead_again() -> DeliveryRecord | None:
+        record = record_of(people.id, event, people.member.uid, Channel.EMAIL)
+        done = record is not None and record.resends == 1 and record.state is DeliveryState.DEAD
+        return record if done else None
+
+    again = eventually(dead_again, timeout=60)
+    assert again.attempts == dead.attempts
+
+
 def test_the_tenants_smtp_password_is_never_answered(people):
     answer = call(
         "notifications_update_tenant_settings",
