@@ -30,7 +30,25 @@ _log = logs.get_logger("notifications.triggers")
 
 
 def _dispatch_event(event: events.DomainEvent) -> None:
-    request = sources.request_for(event)
+    """Dispatch the request an event stands for. An event whose request does not validate (an
+    id too long, an address too long...) can never succeed: it is logged with the reason and
+    acknowledged, not retried by Pub/Sub for days."""
+    from pydantic import ValidationError
+
+    try:
+        request = sources.request_for(event)
+    except ValidationError as error:
+        _log.error(
+            "dropping an event whose request does not validate",
+            extra={
+                "fields": {
+                    "eventId": event.id,
+                    "type": event.type,
+                    "errors": error.errors(include_url=False, include_input=False),
+                }
+            },
+        )
+        return
     if request is not None:
         dispatch.dispatch(request)
 
