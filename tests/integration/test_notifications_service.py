@@ -275,9 +275,47 @@ def test_the_tenants_smtp_password_is_never_answered(people):
         "host": "smtp.acme.test",
         "port": 587,
         "sender": "m@acme.test",
-        "starttls": False,
+        "starttls": True,
         "hasPassword": True,
     }
+
+
+def test_an_smtp_update_without_a_password_keeps_it_and_null_clears_it(people):
+    smtp = {"host": "smtp.acme.test", "port": 587, "sender": "m@acme.test", "username": "m"}
+    call("notifications_update_tenant_settings", {"smtp": {**smtp, "password": "pw"}}, people.admin)
+
+    kept = call(
+        "notifications_update_tenant_settings", {"smtp": {**smtp, "port": 25}}, people.admin
+    )
+    assert kept["settings"]["smtp"]["hasPassword"] is True
+    stored = repos.tenant_channels(people.id).get(repos.CHANNEL_SETTINGS)
+    assert stored is not None and stored.smtp is not None and stored.smtp.password == "pw"
+
+    cleared = call(
+        "notifications_update_tenant_settings",
+        {"smtp": {**smtp, "password": None}},
+        people.admin,
+    )
+    assert cleared["settings"]["smtp"]["hasPassword"] is False
+
+
+def test_webhook_urls_are_never_answered_and_must_be_https_beyond_this_machine(people):
+    answer = call(
+        "notifications_update_tenant_settings",
+        {"slackWebhookUrl": "https://hooks.slack.test/services/T/B/secret"},
+        people.admin,
+    )
+    assert answer["settings"]["slackWebhookConfigured"] is True
+    assert answer["settings"]["teamsWebhookConfigured"] is False
+    assert "secret" not in repr(answer)
+    for field in ("slackWebhookUrl", "teamsWebhookUrl"):
+        with pytest.raises(CallableError) as refused:
+            call(
+                "notifications_update_tenant_settings",
+                {field: "http://hooks.example.test/plain"},
+                people.admin,
+            )
+        assert refused.value.status == "INVALID_ARGUMENT" and field in refused.value.fields
 
 
 def test_a_refusing_smtp_server_ends_dead_after_the_retries(people):
