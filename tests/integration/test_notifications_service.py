@@ -343,9 +343,15 @@ def test_slack_and_teams_get_block_kit_and_an_adaptive_card_when_the_tenant_turn
     slack = wait_for_request(lambda r: r["path"] == f"/slack/{people.id}")
     teams = wait_for_request(lambda r: r["path"] == f"/teams/{people.id}")
     assert slack["body"]["blocks"][0]["type"] == "header"
+    # The excerpt "Hello <@x>, see the plan & the budget": Slack's control characters escaped.
+    assert slack["body"]["blocks"][1]["text"]["text"] == (
+        "Hello &lt;@x&gt;, see the plan &amp; the budget"
+    )
     card = teams["body"]["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
+    runs = [run for block in card["content"]["body"] for run in block["inlines"]]
+    assert runs[-1] == {"type": "TextRun", "text": "Hello <@x>, see the plan & the budget"}
 
 
 def direct_message_event(tenant_id: str, sender: str, recipient: str) -> events.DomainEvent:

@@ -1,5 +1,5 @@
-"""The tenant's channel settings: secrets never answered, webhook URLs https, the SMTP password
-kept across updates."""
+"""The tenant's channel settings (secrets never answered, webhook URLs https, the SMTP password
+kept across updates) and the Slack and Teams payloads (user text never read as markup)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from notifications import repositories as repos
 from notifications import settings
+from notifications.channels import webhooks
 from notifications.models.settings import (
     SmtpSettings,
     TenantChannels,
@@ -110,3 +111,28 @@ def test_plain_http_reaches_only_this_machine_and_only_under_the_emulators(emula
     assert update(teamsWebhookUrl="http://localhost:9980/teams").teams_webhook_url
     with pytest.raises(ValidationError):
         update(teamsWebhookUrl="http://10.0.0.8/teams")
+
+
+# -- payloads ----------------------------------------------------------------------------------
+HOSTILE = "Hi <!channel> & see <http://evil.test|your bank> > now"
+
+
+def test_slack_gets_user_text_with_its_control_characters_escaped():
+    payload = webhooks.slack_payload(f"Ann {HOSTILE}", HOSTILE, "https://acme.test/c/1")
+    body = payload["blocks"][1]["text"]
+    assert body["type"] == "mrkdwn"
+    assert body["text"] == (
+        "Hi &lt;!channel&gt; &amp; see &lt;http://evil.test|your bank&gt; &gt; now"
+    )
+    assert "<" not in payload["text"] and "&lt;!channel&gt;" in payload["text"]
+    assert payload["blocks"][0]["text"]["type"] == "plain_text"  # never parsed
+
+
+def test_teams_gets_user_text_as_plain_text_runs_never_markdown():
+    payload = webhooks.teams_payload("[bank](http://evil.test)", f"**{HOSTILE}**", None)
+    card = payload["attachments"][0]["content"]
+    blocks = card["body"]
+    assert {b["type"] for b in blocks} == {"RichTextBlock"}
+    runs = [run for b in blocks for run in b["inlines"]]
+    assert {r["type"] for r in runs} == {"TextRun"}
+    assert [r["text"] for r in runs] == ["[bank](http://evil.test)", f"**{HOSTILE}**"]
