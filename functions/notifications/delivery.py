@@ -94,7 +94,8 @@ def claim(task: DeliverTask, *, now: datetime | None = None) -> DeliveryRecord |
             return None
         if claim_is_live(record, at):
             raise AttemptInProgress(record.id)
-        if task.attempt == record.attempts and record.state is DeliveryState.FAILED:
+        ended = record.state is DeliveryState.FAILED and record.claimed_at is None
+        if task.attempt == record.attempts and ended:
             return None  # this attempt ended: its failure is recorded, the next one queued
         changes = {"attempts": task.attempt, "claimed_at": at}
         stored.update(record.id, changes)

@@ -147,6 +147,14 @@ def test_a_claim_older_than_the_lease_is_taken_over_so_a_crashed_attempt_never_s
     assert stored(fake).claimed_at is None and stored(fake).attempts == 1
 
 
+def test_a_retry_attempt_that_crashed_is_taken_over_after_the_lease(fake, sends):
+    seed(fake, state=DeliveryState.FAILED, attempts=1, next_attempt_at=NOW, reason="smtp down")
+    delivery.claim(task(2), now=NOW)  # the retry claimed it, then its process died
+
+    assert delivery.deliver(task(2), now=NOW + delivery.LEASE) is DeliveryState.SENT
+    assert sends == [ID]
+
+
 def test_the_lease_outlasts_the_attempts_deadline():
     assert timedelta(seconds=delivery.ATTEMPT_TIMEOUT_SECONDS) < delivery.LEASE
 
