@@ -6,8 +6,11 @@ finds the same bucket without reading anything else. Each request adds its item 
 transaction that only reads the bucket: concurrent requests share that read and write documents
 of their own, so a busy conversation never rewrites one hot document. A request that finds no
 bucket creates it outside any transaction (a plain create: exactly one request of the window
-wins, and it queues ``notificationsFlushDigest`` for the window's end, named after the bucket),
-then adds its item.
+wins), then adds its item. Every request whose item is in an open bucket (added now, or found
+there: a redelivery) then queues ``notificationsFlushDigest`` for the window's end, named after
+the bucket: the queue keeps one task of a name, and a bucket whose opener failed to queue its
+flush is repaired by the next request or by the opener's redelivery. (Queuing only from the
+opener lost the digest when that one enqueue failed: the redelivery found the bucket.)
 
 The flush closes the bucket (``flushed``, in a transaction: it waits for the adds reading it),
 then sends one ordinary request built from the items, keyed by the bucket id. A closed bucket
@@ -111,11 +114,13 @@ def _collect_one(
         )
         added = in_transaction(lambda uow, b=bucket: add(uow, tenant_id, b, item))  # type: ignore[misc]
         if added is Added.MISSING:
-            if open_bucket(tenant_id, bucket):
-                _queue_flush(tenant_id, bucket)
+            open_bucket(tenant_id, bucket)
             added = in_transaction(lambda uow, b=bucket: add(uow, tenant_id, b, item))  # type: ignore[misc]
         if added is Added.CLOSED:
             continue
+        # Every request in an open bucket queues its flush (one name per bucket: the queue
+        # keeps one task), so a bucket whose opener died before queuing is flushed all the same.
+        _queue_flush(tenant_id, bucket)
         return added is Added.ADDED
     return False
 

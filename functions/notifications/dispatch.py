@@ -218,13 +218,19 @@ def render_in_app(
 
 
 def queue_deliveries(pending: Sequence[DeliveryRecord]) -> None:
+    """Queue the first attempt of each pending record no attempt has claimed yet, under that
+    attempt's task name (a repeated dispatch queues nothing twice). A claimed record gets no
+    task: its attempts queue their own successors, and an attempt that died is taken over after
+    its lease; a second task here would send a second time."""
     from shared.tasks import enqueue
 
     for record in pending:
+        if record.attempts or record.claimed_at is not None:
+            continue
         task = DeliverTask(
-            tenant_id=record.tenant_id, delivery_id=record.id, attempt=record.attempts + 1
+            tenant_id=record.tenant_id, delivery_id=record.id, attempt=1, resends=record.resends
         )
-        enqueue(DELIVER_FUNCTION, task, task_id=f"{record.id}-{task.attempt}")
+        enqueue(DELIVER_FUNCTION, task, task_id=records.task_name(record.id, record.resends, 1))
 
 
 def queue_nudges(

@@ -4,7 +4,9 @@ A definition's nudge (``delaySeconds``, ``condition``, ``channel``) is queued pe
 the request is dispatched; when it fires, the named condition is evaluated, and the nudge's
 channel is decided and recorded like any other (a user may opt out of it; quiet hours and the
 threshold apply) under its own delivery id, so a re-delivered nudge sends once. A condition
-that no longer holds leaves a ``skipped`` record (reason ``condition``) an admin can read.
+that no longer holds leaves a ``skipped`` record (reason ``condition``) an admin can read,
+written only where no record exists (or one pending and unclaimed): a redelivered nudge never
+turns a ``sent`` record into ``skipped``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from notifications.models.deliveries import (
     Recipient,
 )
 from shared.models import Model
-from shared.unit_of_work import in_transaction
+from shared.unit_of_work import UnitOfWork, in_transaction
 
 
 class NudgeTask(Model):
@@ -80,6 +82,9 @@ def _with_channel_on(found: Definition, nudge: Nudge) -> Definition:
 
 
 def _record_condition_skip(request: DispatchRequest, task: NudgeTask, nudge: Nudge) -> None:
+    """Record that the nudge's condition no longer holds, only where nothing happened yet: no
+    record, or one pending that no attempt claimed (its task then finds it final). A
+    redelivered nudge never rewrites a record an earlier firing sent, skipped or is sending."""
     record_id = records.delivery_id(task.request_id, task.user_id, nudge.channel, nudge.id)
     record = DeliveryRecord(
         id=record_id,
@@ -93,4 +98,13 @@ def _record_condition_skip(request: DispatchRequest, task: NudgeTask, nudge: Nud
         state=DeliveryState.SKIPPED,
         reason="condition",
     )
-    repos.deliveries(task.tenant_id).set(record)
+
+    def work(uow: UnitOfWork) -> None:
+        deliveries = uow.bind(repos.deliveries(task.tenant_id))
+        current = deliveries.get(record_id)
+        if current is None:
+            deliveries.create(record)
+        elif current.state is DeliveryState.PENDING and not current.attempts:
+            deliveries.update(record_id, {"state": DeliveryState.SKIPPED, "reason": "condition"})
+
+    in_transaction(work)

@@ -35,6 +35,15 @@ def delivery_id(
     return "d" + digest(request, recipient_key, channel.value, nudge)
 
 
+def task_name(delivery: str, resends: int, attempt: int) -> str:
+    """The ``notificationsDeliver`` task of one attempt of one resend generation. Cloud Tasks
+    refuses a recently used name, so a resend (its attempts count from 1 again) must never
+    reuse an earlier generation's names; generation 0 keeps the original ``{id}-{attempt}``."""
+    if resends == 0:
+        return f"{delivery}-{attempt}"
+    return f"{delivery}-r{resends}-{attempt}"
+
+
 def threshold_id(
     notification_id: str, recipient_key: str, entity: str | None, channel: Channel
 ) -> str:

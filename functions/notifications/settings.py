@@ -1,7 +1,8 @@
 """Per-user quiet hours and per-tenant channel settings (defaults, SMTP, webhooks).
 
 Both documents are closed to clients (the SMTP password must never be readable); they change
-through callables, in transactions that merge: fields a request leaves out are kept.
+through callables, in transactions that merge: fields a request leaves out are kept, the SMTP
+password included (``password: null`` clears it).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from notifications import repositories as repos
 from notifications.models.settings import (
+    SmtpSettings,
     TenantChannels,
     UpdateSettings,
     UpdateTenantChannels,
@@ -40,7 +42,20 @@ def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantC
             update["defaults"] = merged
         elif "defaults" in update:
             update["defaults"] = {}
+        if update.get("smtp") is not None:
+            update["smtp"] = _keep_password(update["smtp"], current.smtp)
         result = current.model_copy(update=update)
         return documents.set(result)
 
     return in_transaction(work)
+
+
+def _keep_password(new: SmtpSettings, stored: SmtpSettings | None) -> SmtpSettings:
+    """An ``smtp`` without ``password`` keeps the stored one (no admin has to know it to change
+    the port), but only for the same host and username: the password is never handed to a
+    server it was not given for. ``password: null`` clears it."""
+    if "password" in new.model_fields_set or stored is None:
+        return new
+    if (new.host, new.username) != (stored.host, stored.username):
+        return new
+    return new.model_copy(update={"password": stored.password})

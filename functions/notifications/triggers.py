@@ -6,7 +6,8 @@
 - ``notificationsDispatch`` (Cloud Tasks): a dispatch request queued by another service
   (``notifications.public.request_notification``); same idempotency.
 - ``notificationsDeliver`` (Cloud Tasks): one attempt of one delivery; a re-delivered attempt
-  finds the record past it and does nothing.
+  finds the record past it and does nothing, or raises while another run holds a live claim
+  (retried until the claim ends or its lease expires, see ``delivery.py``).
 - ``notificationsNudge`` (Cloud Tasks): a follow-up whose condition is evaluated now; its
   record id derives from the request, recipient and nudge.
 - ``notificationsFlushDigest`` (Cloud Tasks): a digest's one message; the bucket's ``flushed``
@@ -29,7 +30,25 @@ _log = logs.get_logger("notifications.triggers")
 
 
 def _dispatch_event(event: events.DomainEvent) -> None:
-    request = sources.request_for(event)
+    """Dispatch the request an event stands for. An event whose request does not validate (an
+    id too long, an address too long...) can never succeed: it is logged with the reason and
+    acknowledged, not retried by Pub/Sub for days."""
+    from pydantic import ValidationError
+
+    try:
+        request = sources.request_for(event)
+    except ValidationError as error:
+        _log.error(
+            "dropping an event whose request does not validate",
+            extra={
+                "fields": {
+                    "eventId": event.id,
+                    "type": event.type,
+                    "errors": error.errors(include_url=False, include_input=False),
+                }
+            },
+        )
+        return
     if request is not None:
         dispatch.dispatch(request)
 
@@ -68,8 +87,13 @@ def notificationsDispatch(payload: DispatchRequest) -> None:
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=options.RetryConfig(max_attempts=3, min_backoff_seconds=10),
+    # A task meeting a live claim raises and is retried: 10+20+40+80+120+120+120 s of backoff
+    # outlast the claim's lease (delivery.LEASE, 120 s), so a dead attempt is always taken over.
+    retry_config=options.RetryConfig(
+        max_attempts=8, min_backoff_seconds=10, max_backoff_seconds=120
+    ),
     rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+    timeout_sec=delivery.ATTEMPT_TIMEOUT_SECONDS,
 )
 @task_handler(DeliverTask)
 def notificationsDeliver(payload: DeliverTask) -> None:

@@ -233,6 +233,31 @@ def test_an_smtp_server_that_is_down_leaves_the_delivery_dead_and_resend_sends_i
     assert again.value.status == "FAILED_PRECONDITION"
 
 
+def test_a_resent_delivery_that_fails_again_is_retried_to_dead_under_new_task_names(people):
+    call(
+        "notifications_update_tenant_settings",
+        {"smtp": {"host": "127.0.0.1", "port": 1, "sender": "mail@acme.test", "starttls": False}},
+        people.admin,
+    )
+    event = mention_event(people.id, people.admin.uid, [people.member.uid])
+    events.publish([event])
+    dead = state_becomes(
+        people.id, event, people.member.uid, Channel.EMAIL, DeliveryState.DEAD, timeout=60
+    )
+
+    call("notifications_resend", {"deliveryId": dead.id}, people.admin)
+
+    # Before task names carried the resend, the second attempt reused "{id}-2", which the queue
+    # refused, and the record stayed failed for good.
+    def dead_again() -> DeliveryRecord | None:
+        record = record_of(people.id, event, people.member.uid, Channel.EMAIL)
+        done = record is not None and record.resends == 1 and record.state is DeliveryState.DEAD
+        return record if done else None
+
+    again = eventually(dead_again, timeout=60)
+    assert again.attempts == dead.attempts
+
+
 def test_the_tenants_smtp_password_is_never_answered(people):
     answer = call(
         "notifications_update_tenant_settings",
@@ -250,9 +275,47 @@ def test_the_tenants_smtp_password_is_never_answered(people):
         "host": "smtp.acme.test",
         "port": 587,
         "sender": "m@acme.test",
-        "starttls": False,
+        "starttls": True,
         "hasPassword": True,
     }
+
+
+def test_an_smtp_update_without_a_password_keeps_it_and_null_clears_it(people):
+    smtp = {"host": "smtp.acme.test", "port": 587, "sender": "m@acme.test", "username": "m"}
+    call("notifications_update_tenant_settings", {"smtp": {**smtp, "password": "pw"}}, people.admin)
+
+    kept = call(
+        "notifications_update_tenant_settings", {"smtp": {**smtp, "port": 25}}, people.admin
+    )
+    assert kept["settings"]["smtp"]["hasPassword"] is True
+    stored = repos.tenant_channels(people.id).get(repos.CHANNEL_SETTINGS)
+    assert stored is not None and stored.smtp is not None and stored.smtp.password == "pw"
+
+    cleared = call(
+        "notifications_update_tenant_settings",
+        {"smtp": {**smtp, "password": None}},
+        people.admin,
+    )
+    assert cleared["settings"]["smtp"]["hasPassword"] is False
+
+
+def test_webhook_urls_are_never_answered_and_must_be_https_beyond_this_machine(people):
+    answer = call(
+        "notifications_update_tenant_settings",
+        {"slackWebhookUrl": "https://hooks.slack.test/services/T/B/secret"},
+        people.admin,
+    )
+    assert answer["settings"]["slackWebhookConfigured"] is True
+    assert answer["settings"]["teamsWebhookConfigured"] is False
+    assert "secret" not in repr(answer)
+    for field in ("slackWebhookUrl", "teamsWebhookUrl"):
+        with pytest.raises(CallableError) as refused:
+            call(
+                "notifications_update_tenant_settings",
+                {field: "http://hooks.example.test/plain"},
+                people.admin,
+            )
+        assert refused.value.status == "INVALID_ARGUMENT" and field in refused.value.fields
 
 
 def test_a_refusing_smtp_server_ends_dead_after_the_retries(people):
@@ -280,9 +343,15 @@ def test_slack_and_teams_get_block_kit_and_an_adaptive_card_when_the_tenant_turn
     slack = wait_for_request(lambda r: r["path"] == f"/slack/{people.id}")
     teams = wait_for_request(lambda r: r["path"] == f"/teams/{people.id}")
     assert slack["body"]["blocks"][0]["type"] == "header"
+    # The excerpt "Hello <@x>, see the plan & the budget": Slack's control characters escaped.
+    assert slack["body"]["blocks"][1]["text"]["text"] == (
+        "Hello &lt;@x&gt;, see the plan &amp; the budget"
+    )
     card = teams["body"]["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
+    runs = [run for block in card["content"]["body"] for run in block["inlines"]]
+    assert runs[-1] == {"type": "TextRun", "text": "Hello <@x>, see the plan & the budget"}
 
 
 def direct_message_event(tenant_id: str, sender: str, recipient: str) -> events.DomainEvent:

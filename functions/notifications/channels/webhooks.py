@@ -1,4 +1,12 @@
-"""Slack (Block Kit) and Microsoft Teams (an Adaptive Card through a Workflows webhook)."""
+"""Slack (Block Kit) and Microsoft Teams (an Adaptive Card through a Workflows webhook).
+
+The title and body are rendered from templates that carry user text (a message's excerpt, a
+display name), so neither may be read as markup: for Slack, ``&``, ``<`` and ``>`` are escaped
+as Slack documents wherever text is parsed (the mrkdwn body and the fallback ``text``; a
+``plain_text`` header is never parsed), so ``<!channel>`` or ``<http://evil|bank>`` show as
+typed. For Teams, the card's text is a ``RichTextBlock`` of ``TextRun``s, which Adaptive Cards
+never read as markdown (a ``TextBlock`` would turn ``[bank](http://evil)`` into a link).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,16 @@ from typing import Any
 from notifications.channels import DeliveryFailed
 
 
+def slack_escape(text: str) -> str:
+    """Slack's three control characters as entities; nothing else is encoded."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_payload(title: str, body: str, link: str | None) -> dict[str, Any]:
-    """A Block Kit message: a header, the body as mrkdwn, a button to the link."""
+    """A Block Kit message: a header, the body as (escaped) mrkdwn, a button to the link."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": body[:3000] or " "}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(body[:3000]) or " "}},
     ]
     if link:
         blocks.append(
@@ -22,24 +35,24 @@ def slack_payload(title: str, body: str, link: str | None) -> dict[str, Any]:
                 ],
             }
         )
-    return {"text": title, "blocks": blocks}
+    return {"text": slack_escape(title), "blocks": blocks}
 
 
 def teams_payload(title: str, body: str, link: str | None) -> dict[str, Any]:
-    """What a Teams Workflows webhook takes: a message with one Adaptive Card attachment."""
+    """What a Teams Workflows webhook takes: a message with one Adaptive Card attachment, its
+    text in plain ``TextRun``s."""
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": [
             {
-                "type": "TextBlock",
-                "text": title,
-                "weight": "Bolder",
-                "size": "Medium",
-                "wrap": True,
+                "type": "RichTextBlock",
+                "inlines": [
+                    {"type": "TextRun", "text": title, "weight": "Bolder", "size": "Medium"}
+                ],
             },
-            {"type": "TextBlock", "text": body, "wrap": True},
+            {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": body}]},
         ],
     }
     if link:

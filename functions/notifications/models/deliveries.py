@@ -79,6 +79,15 @@ class DeliveryRecord(Document):
     reason: str | None = Field(default=None, description="Why skipped, failed or dead.")
     attempts: int = 0
     next_attempt_at: datetime | None = None
+    claimed_at: datetime | None = Field(
+        default=None,
+        description="When the running attempt took the record; None between attempts. A claim "
+        "older than the lease (``delivery.LEASE``) belongs to an attempt that died.",
+    )
+    resends: int = Field(
+        default=0,
+        description="How many times ``notifications_resend`` started it again: names its tasks.",
+    )
     sent_at: datetime | None = None
     locale: str | None = None
 
@@ -89,6 +98,8 @@ class DeliverTask(Model):
     tenant_id: str | None = None
     delivery_id: str
     attempt: int = 1
+    resends: int = 0
+    """The record's resend generation this task belongs to; a task of an earlier one is stale."""
 
 
 class DigestTask(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from shared.models import Document, Model, RequestModel
 from shared.types import Id, NotReserved
@@ -51,11 +51,40 @@ class SmtpSettings(Model):
         str, StringConstraints(min_length=3, max_length=320, pattern=r"^[^\s<>]+@[^\s<>]+$")
     ]
     username: Annotated[str, StringConstraints(max_length=320)] | None = None
-    password: Annotated[str, StringConstraints(max_length=1024)] | None = None
-    starttls: bool = False
+    password: Annotated[str, StringConstraints(max_length=1024)] | None = Field(
+        default=None,
+        description="Left out of an update: the stored one is kept (same host and username); "
+        "null: cleared.",
+    )
+    starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
 
 
-WebhookUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _webhook_url(value: str) -> str:
+    """https only: the URL is a credential and the message may be private. Plain http only to
+    this machine, and only under the emulators (the stack's recording server)."""
+    from urllib.parse import urlsplit
+
+    from shared.settings import get_settings
+
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise ValueError("not a URL")
+    if parts.scheme == "https":
+        return value
+    loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if loopback and get_settings().uses_emulators:
+        return value
+    raise ValueError("must be an https URL")
+
+
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$"),
+    AfterValidator(_webhook_url),
+]
 ChannelKey = Annotated[str, StringConstraints(pattern=r"^(email|push|inApp|slack|teams)$")]
 NotificationKey = Annotated[
     str, StringConstraints(max_length=100, pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$"), NotReserved
@@ -73,11 +102,20 @@ class TenantChannels(Document):
     teams_webhook_url: str | None = None
 
     def public(self) -> dict[str, object]:
-        """What admins see: no SMTP password."""
-        wire = self.model_dump(by_alias=True, mode="json", exclude={"id"}, exclude_none=True)
+        """What admins see: no secret. Not the SMTP password (``hasPassword``), nor the webhook
+        URLs, which are credentials (whoever has one posts to the channel):
+        ``slackWebhookConfigured``, ``teamsWebhookConfigured``."""
+        wire = self.model_dump(
+            by_alias=True,
+            mode="json",
+            exclude={"id", "slack_webhook_url", "teams_webhook_url"},
+            exclude_none=True,
+        )
         if self.smtp is not None:
             wire["smtp"].pop("password", None)
             wire["smtp"]["hasPassword"] = self.smtp.password is not None
+        wire["slackWebhookConfigured"] = bool(self.slack_webhook_url)
+        wire["teamsWebhookConfigured"] = bool(self.teams_webhook_url)
         return wire
 
 
