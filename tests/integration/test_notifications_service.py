@@ -452,10 +452,11 @@ def test_group_messages_arrive_in_digest_emails_each_once_and_redeliveries_add_n
         assert all(subjects), [m["Subject"] for m in digests]
         return sum(int(match[1]) for match in subjects if match)
 
-    digests = eventually(
-        lambda: (found := mails(people.member.email)) and counted(found) >= 6 and found,
-        timeout=8 * digest_window() + 30,
-    )
+    def all_six_digested() -> list[Any] | None:
+        found = mails(people.member.email)
+        return found if found and counted(found) >= 6 else None
+
+    digests = eventually(all_six_digested, timeout=8 * digest_window() + 30)
     assert counted(digests) == 6
     bodies = [body(digest) for digest in digests]
     assert all(sum(f"note {n}" in text for text in bodies) == 1 for n in range(6)), bodies
