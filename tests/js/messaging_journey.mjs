@@ -4,43 +4,20 @@
 // listeners, mark read, react, edit; and a colleague outside the conversation and a user of
 // another tenant refused every path. Prints one JSON object; test_js_sdk.py checks it.
 //   node tests/js/messaging_journey.mjs ADMIN_EMAIL MEMBER_EMAIL COLLEAGUE_EMAIL OUTSIDER_EMAIL PASSWORD
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import {
   collection,
-  connectFirestoreEmulator,
   doc,
   getDoc,
   getDocs,
-  getFirestore,
   onSnapshot,
   orderBy,
   query,
   updateDoc,
   where,
 } from "firebase/firestore";
-import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+import { codeOf, frontend } from "./stack.mjs";
 
 const [adminEmail, memberEmail, colleagueEmail, outsiderEmail, password] = process.argv.slice(2);
-const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
-const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
-
-// One Firebase app per frontend, as two browsers would have.
-async function frontend(name, email) {
-  const app = initializeApp({ projectId: project, apiKey: "demo-api-key" }, name);
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-  const db = getFirestore(app);
-  connectFirestoreEmulator(db, fsHost, Number(fsPort));
-  const functions = getFunctions(app, "us-central1");
-  connectFunctionsEmulator(functions, "127.0.0.1", 5001);
-  const credential = await signInWithEmailAndPassword(auth, email, password);
-  const { claims } = await credential.user.getIdTokenResult();
-  const call = (fn, data) => httpsCallable(functions, fn)(data).then((r) => r.data);
-  return { db, call, uid: credential.user.uid, tenantId: claims.tenantId };
-}
-const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code);
 
 // Resolves with the first value of a listened field that satisfies `wanted`. Its `live`
 // resolves once the server has answered the listen (a snapshot not from the cache): act only
@@ -71,10 +48,10 @@ function watch(ref, pick, wanted) {
   return value;
 }
 
-const admin = await frontend("admin", adminEmail);
-const member = await frontend("member", memberEmail);
-const colleague = await frontend("colleague", colleagueEmail);
-const outsider = await frontend("outsider", outsiderEmail);
+const admin = await frontend("admin", adminEmail, password);
+const member = await frontend("member", memberEmail, password);
+const colleague = await frontend("colleague", colleagueEmail, password);
+const outsider = await frontend("outsider", outsiderEmail, password);
 const t = admin.tenantId;
 const result = {};
 

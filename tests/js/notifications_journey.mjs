@@ -8,42 +8,19 @@
 // message on each channel). The member is refused a colleague's badge, the delivery records
 // and any direct write. Prints one JSON object; test_js_sdk.py checks it (and the mailbox).
 //   node tests/js/notifications_journey.mjs ADMIN_EMAIL MEMBER_EMAIL PASSWORD COLLEAGUE_UID
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import {
   collection,
-  connectFirestoreEmulator,
   doc,
   getDoc,
   getDocs,
-  getFirestore,
   onSnapshot,
   query,
   updateDoc,
   where,
 } from "firebase/firestore";
-import { connectFunctionsEmulator, getFunctions, httpsCallable } from "firebase/functions";
+import { codeOf, frontend } from "./stack.mjs";
 
 const [adminEmail, memberEmail, password, colleagueUid] = process.argv.slice(2);
-const project = process.env.GCLOUD_PROJECT ?? "demo-foundation";
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
-const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
-
-// One Firebase app per frontend, as two browsers would have.
-async function frontend(name, email) {
-  const app = initializeApp({ projectId: project, apiKey: "demo-api-key" }, name);
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-  const db = getFirestore(app);
-  connectFirestoreEmulator(db, fsHost, Number(fsPort));
-  const functions = getFunctions(app, "us-central1");
-  connectFunctionsEmulator(functions, "127.0.0.1", 5001);
-  const credential = await signInWithEmailAndPassword(auth, email, password);
-  const { claims } = await credential.user.getIdTokenResult();
-  const call = (fn, data) => httpsCallable(functions, fn)(data).then((r) => r.data);
-  return { db, call, uid: credential.user.uid, tenantId: claims.tenantId };
-}
-const codeOf = (promise) => promise.then(() => "allowed", (error) => error.code);
 
 // Resolves once `predicate` holds, polled every 50 ms; says what it last saw on a timeout.
 const waitFor = (predicate, what, seen) =>
@@ -63,8 +40,8 @@ const waitFor = (predicate, what, seen) =>
     check();
   });
 
-const admin = await frontend("admin", adminEmail);
-const member = await frontend("member", memberEmail);
+const admin = await frontend("admin", adminEmail, password);
+const member = await frontend("member", memberEmail, password);
 const t = member.tenantId;
 const result = { badges: [] };
 
