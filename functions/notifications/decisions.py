@@ -91,7 +91,9 @@ def channel_wanted(
 ) -> Verdict:
     """The channel's on/off after the three layers (before circumstances)."""
     on = definition.channels[channel].enabled
-    on = tenant_defaults.get(channel.value, on)
+    tenant_choice = tenant_defaults.get(channel.value)
+    if tenant_choice is not None and (tenant_choice or not definition.critical):
+        on = tenant_choice  # a tenant may add channels to a critical notification, never remove
     user_may_choose = definition.opt_out and not definition.critical
     choice = user_choices.get(channel.value)
     if user_may_choose and choice is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications import repositories as repos
+from notifications.definitions import Channel, definitions
 from notifications.models.settings import (
     SmtpSettings,
     TenantChannels,
@@ -17,6 +18,7 @@ from notifications.models.settings import (
     UpdateTenantChannels,
     UserSettings,
 )
+from shared.errors import InvalidArgument
 from shared.unit_of_work import UnitOfWork, in_transaction
 
 
@@ -26,6 +28,7 @@ def update_user_settings(tenant_id: str, user_id: str, req: UpdateSettings) -> U
 
 
 def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantChannels:
+    _check_defaults(req.defaults or {})
     repo = repos.tenant_channels(tenant_id)
     changes = req.model_dump(exclude={"tenant_id"}, exclude_unset=True)
 
@@ -48,6 +51,27 @@ def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantC
         return documents.set(result)
 
     return in_transaction(work)
+
+
+def _check_defaults(defaults: dict[str, dict[str, bool]]) -> None:
+    """A tenant default names a defined notification and one of its channels, and never turns
+    off a critical one (critical means every user gets it: the decisions ignore such a default
+    anyway, so accepting it would only mislead the admin who set it)."""
+    problems = []
+    for notification_id, channels in defaults.items():
+        definition = definitions().get(notification_id)
+        field = f"defaults.{notification_id}"
+        if definition is None:
+            problems.append({"field": field, "message": "unknown notification"})
+            continue
+        for channel, on in channels.items():
+            if Channel(channel) not in definition.channels:
+                problems.append({"field": f"{field}.{channel}", "message": "not a channel of it"})
+            elif definition.critical and not on:
+                problems.append({"field": f"{field}.{channel}", "message": "critical: always on"})
+    if problems:
+        names = ", ".join(problem["field"] for problem in problems)
+        raise InvalidArgument(f"Invalid defaults: {names}", fields=problems)
 
 
 def _keep_password(new: SmtpSettings, stored: SmtpSettings | None) -> SmtpSettings:

@@ -299,6 +299,24 @@ def test_an_smtp_update_without_a_password_keeps_it_and_null_clears_it(people):
     assert cleared["settings"]["smtp"]["hasPassword"] is False
 
 
+def test_tenant_defaults_for_unknown_notifications_or_switching_off_critical_ones_are_refused(
+    people,
+):
+    for defaults, field in (
+        ({"messaging.nothing": {"email": True}}, "defaults.messaging.nothing"),
+        ({"auth.password_reset": {"email": False}}, "defaults.auth.password_reset.email"),
+    ):
+        with pytest.raises(CallableError) as refused:
+            call("notifications_update_tenant_settings", {"defaults": defaults}, people.admin)
+        assert refused.value.status == "INVALID_ARGUMENT" and refused.value.fields == [field]
+    answer = call(
+        "notifications_update_tenant_settings",
+        {"defaults": {"auth.password_reset": {"email": True}}},
+        people.admin,
+    )
+    assert answer["settings"]["defaults"] == {"auth.password_reset": {"email": True}}
+
+
 def test_webhook_urls_are_never_answered_and_must_be_https_beyond_this_machine(people):
     answer = call(
         "notifications_update_tenant_settings",

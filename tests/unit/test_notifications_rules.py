@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from notifications import decisions
+from notifications import decisions, settings
 from notifications.decisions import QuietHours, Recipient, SkipReason
 from notifications.definitions import Channel, Definition, Definitions, definitions
+from notifications.models.settings import UpdateTenantChannels
 from notifications.templates import RenderError, locale_chain, render
+from shared.errors import InvalidArgument
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 USER = Recipient(user_id="u1", email="u1@example.test")
@@ -69,6 +71,29 @@ def test_a_critical_notification_ignores_opt_outs_and_quiet_hours():
     recipient = Recipient(user_id="u1", email="a@b.test", quiet_hours=quiet)
     result = verdicts(definition(critical=True), recipient, user_choices={"email": False})
     assert result[Channel.EMAIL].send
+
+
+def test_a_tenant_may_add_channels_to_a_critical_notification_but_never_turn_one_off():
+    result = verdicts(definition(critical=True), tenant_defaults={"email": False, "push": True})
+    assert result[Channel.EMAIL].send
+    assert result[Channel.PUSH].send
+
+
+@pytest.mark.parametrize(
+    ("defaults", "field"),
+    [
+        ({"no.such-notification": {"email": True}}, "defaults.no.such-notification"),
+        ({"messaging.digest": {"push": True}}, "defaults.messaging.digest.push"),
+        ({"customer.invitation": {"email": False}}, "defaults.customer.invitation.email"),
+    ],
+)
+def test_tenant_defaults_name_a_defined_notification_and_channel_and_keep_critical_ones_on(
+    defaults: dict[str, dict[str, bool]], field: str
+):
+    request = UpdateTenantChannels.model_validate({"defaults": defaults})
+    with pytest.raises(InvalidArgument) as refused:
+        settings.update_tenant_channels("t1", request)  # refused before any read or write
+    assert [f["field"] for f in refused.value.fields] == [field]
 
 
 def test_a_deactivated_user_gets_nothing_on_any_channel():
