@@ -16,6 +16,7 @@ from notifications.config import config
 from notifications.definitions import Channel, definition, definitions
 from notifications.models.deliveries import DeliveryRecord
 from notifications.templates import render
+from shared.settings import get_settings
 
 
 def send(record: DeliveryRecord) -> None:
@@ -70,6 +71,7 @@ def _recipient(record: DeliveryRecord, request: Any) -> Any:
 def _send_email(
     record: DeliveryRecord, parts: dict[str, str], person: context.Person, brand: context.Branding
 ) -> None:
+    from notifications.channels.destinations import require_public_host
     from notifications.channels.email import Email, SmtpProvider
 
     address = person.email or record.recipient_email
@@ -81,6 +83,7 @@ def _send_email(
         channels = repos.tenant_channels(record.tenant_id).get(repos.CHANNEL_SETTINGS)
         if channels is not None and channels.smtp is not None:
             smtp = channels.smtp
+            require_public_host(smtp.host, allow_loopback=get_settings().uses_emulators)
             provider = SmtpProvider(
                 smtp.host, smtp.port, smtp.sender, smtp.username, smtp.password, smtp.starttls
             )
@@ -133,4 +136,4 @@ def _send_webhook(record: DeliveryRecord, parts: dict[str, str], link: str) -> N
         payload = webhooks.teams_payload(parts["title"], parts["body"], link)
     if not url:
         raise Undeliverable(decisions.SkipReason.NO_WEBHOOK)
-    webhooks.post(url, payload)
+    webhooks.post(url, payload, allow_loopback=get_settings().uses_emulators)

@@ -17,6 +17,7 @@ from notifications.models.settings import (
     UpdateSettings,
     UpdateTenantChannels,
     UserSettings,
+    public_host,
 )
 from shared.errors import InvalidArgument
 from shared.unit_of_work import UnitOfWork, in_transaction
@@ -29,6 +30,8 @@ def update_user_settings(tenant_id: str, user_id: str, req: UpdateSettings) -> U
 
 def update_tenant_channels(tenant_id: str, req: UpdateTenantChannels) -> TenantChannels:
     _check_defaults(req.defaults or {})
+    if req.smtp is not None:
+        _check_smtp_host(req.smtp.host)
     repo = repos.tenant_channels(tenant_id)
     changes = req.model_dump(exclude={"tenant_id"}, exclude_unset=True)
 
@@ -72,6 +75,14 @@ def _check_defaults(defaults: dict[str, dict[str, bool]]) -> None:
     if problems:
         names = ", ".join(problem["field"] for problem in problems)
         raise InvalidArgument(f"Invalid defaults: {names}", fields=problems)
+
+
+def _check_smtp_host(host: str) -> None:
+    try:
+        public_host(host)
+    except ValueError as error:
+        field = {"field": "smtp.host", "message": str(error)}
+        raise InvalidArgument("Invalid smtp.host", fields=[field]) from error
 
 
 def _keep_password(new: SmtpSettings, stored: SmtpSettings | None) -> SmtpSettings:

@@ -299,15 +299,21 @@ def test_an_smtp_update_without_a_password_keeps_it_and_null_clears_it(people):
     assert cleared["settings"]["smtp"]["hasPassword"] is False
 
 
-def test_tenant_defaults_for_unknown_notifications_or_switching_off_critical_ones_are_refused(
+def test_tenant_settings_refuse_unknown_notifications_critical_ones_off_and_private_hosts(
     people,
 ):
-    for defaults, field in (
-        ({"messaging.nothing": {"email": True}}, "defaults.messaging.nothing"),
-        ({"auth.password_reset": {"email": False}}, "defaults.auth.password_reset.email"),
+    smtp = {"port": 587, "sender": "mail@acme.test"}
+    for settings, field in (
+        ({"defaults": {"messaging.nothing": {"email": True}}}, "defaults.messaging.nothing"),
+        (
+            {"defaults": {"auth.password_reset": {"email": False}}},
+            "defaults.auth.password_reset.email",
+        ),
+        ({"smtp": {**smtp, "host": "169.254.169.254"}}, "smtp.host"),
+        ({"slackWebhookUrl": "https://10.0.0.8/hook"}, "slackWebhookUrl"),
     ):
         with pytest.raises(CallableError) as refused:
-            call("notifications_update_tenant_settings", {"defaults": defaults}, people.admin)
+            call("notifications_update_tenant_settings", settings, people.admin)
         assert refused.value.status == "INVALID_ARGUMENT" and refused.value.fields == [field]
     answer = call(
         "notifications_update_tenant_settings",

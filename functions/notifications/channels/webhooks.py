@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications.channels import DeliveryFailed
+from notifications.channels.destinations import require_public_host
 
 
 def slack_escape(text: str) -> str:
@@ -65,11 +66,16 @@ def teams_payload(title: str, body: str, link: str | None) -> dict[str, Any]:
     }
 
 
-def post(url: str, payload: dict[str, Any]) -> None:
+def post(url: str, payload: dict[str, Any], *, allow_loopback: bool) -> None:
+    """POST to a tenant's webhook: a public host only, and no redirect followed (a redirect
+    could lead anywhere, internal hosts included)."""
+    from urllib.parse import urlsplit
+
     import requests
 
+    require_public_host(urlsplit(url).hostname or "", allow_loopback=allow_loopback)
     try:
-        response = requests.post(url, json=payload, timeout=10)
+        response = requests.post(url, json=payload, timeout=10, allow_redirects=False)
     except requests.RequestException as error:
         raise DeliveryFailed(f"webhook: {type(error).__name__}") from error
     if response.status_code >= 300:

@@ -40,6 +40,17 @@ class UserSettings(Document):
     quiet_hours: QuietHoursSetting | None = None
 
 
+def public_host(host: str) -> str:
+    """An IP literal must be a public address (names are checked before each send, by
+    ``notifications.channels.destinations``)."""
+    from notifications.channels.destinations import literal_is_unsafe
+    from shared.settings import get_settings
+
+    if literal_is_unsafe(host, allow_loopback=get_settings().uses_emulators):
+        raise ValueError("must be a public host")
+    return host
+
+
 class SmtpSettings(Model):
     """A tenant's own SMTP server and sender; the password is never answered to clients."""
 
@@ -72,6 +83,7 @@ def _webhook_url(value: str) -> str:
     parts = urlsplit(value)
     if not parts.hostname:
         raise ValueError("not a URL")
+    public_host(parts.hostname)
     if parts.scheme == "https":
         return value
     loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
