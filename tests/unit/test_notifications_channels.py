@@ -151,6 +151,11 @@ def test_private_addresses_are_refused_when_saved_naming_the_field(emulators, fa
     assert [f["field"] for f in refused.value.fields] == ["smtp.host"]
 
 
+def test_a_webhook_saved_over_plain_http_is_never_posted_to_beyond_the_emulators():
+    with pytest.raises(DeliveryFailed, match="not an https URL"):
+        webhooks.post("http://8.8.8.8/hook", {}, allow_loopback=False)
+
+
 def test_a_webhook_post_never_follows_a_redirect():
     """A local server answers 302 to a second path: the post fails and the second path is
     never requested (a redirect could lead to an internal host)."""

@@ -73,7 +73,10 @@ def post(url: str, payload: dict[str, Any], *, allow_loopback: bool) -> None:
 
     import requests
 
-    require_public_host(urlsplit(url).hostname or "", allow_loopback=allow_loopback)
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not allow_loopback:  # one saved before https was required
+        raise DeliveryFailed("webhook: not an https URL")
+    require_public_host(parts.hostname or "", allow_loopback=allow_loopback)
     try:
         response = requests.post(url, json=payload, timeout=10, allow_redirects=False)
     except requests.RequestException as error:
