@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from notifications import context, decisions, records
 from notifications import repositories as repos
@@ -107,10 +107,18 @@ def dispatch(
     return outcome
 
 
+REQUEST_KEPT_FOR = timedelta(days=30)
+"""Longer than any retry, nudge or digest window, and the time an admin has to resend a dead
+delivery; after it a resend is skipped as ``no-request``."""
+
+
 def store_request(request: DispatchRequest, request_id: str) -> None:
     """Keep the request (closed to clients) for retries, nudges and resends; create-if-absent."""
+    kept = StoredRequest(
+        id=request_id, request=request, expire_at=datetime.now(UTC) + REQUEST_KEPT_FOR
+    )
     with contextlib.suppress(AlreadyExists):
-        repos.requests(request.tenant_id).create(StoredRequest(id=request_id, request=request))
+        repos.requests(request.tenant_id).create(kept)
 
 
 def tenant_defaults(tenant_id: str | None, notification_id: str) -> decisions.ChannelChoices:

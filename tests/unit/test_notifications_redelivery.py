@@ -4,6 +4,7 @@ whose request can never validate."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -51,6 +52,22 @@ def collect(request: DispatchRequest, request_id: str) -> int:
 
 def flushes(fake: FakeNotifications) -> list[str | None]:
     return [q.task_id for q in fake.tasks.queued if q.function == digests.FLUSH_FUNCTION]
+
+
+def test_a_stored_request_expires_by_ttl_after_30_days_and_the_ttl_policy_is_declared(fake):
+    import json
+    from pathlib import Path
+
+    _, request_id = digest_request("ttl")
+    stored = fake.docs(repos.requests(TENANT))[request_id]
+    assert stored.expire_at is not None
+    kept = stored.expire_at - datetime.now(UTC)
+    assert timedelta(days=29) < kept <= timedelta(days=30)
+    indexes = json.loads((Path(__file__).parents[2] / "firestore.indexes.json").read_text())
+    ttl = {
+        (o["collectionGroup"], o["fieldPath"]) for o in indexes["fieldOverrides"] if o.get("ttl")
+    }
+    assert ("notificationRequests", "expireAt") in ttl
 
 
 def test_a_digest_whose_flush_could_not_be_queued_is_repaired_by_the_redelivery(fake):

@@ -61,6 +61,9 @@ class StoredRequest(Document):
     request: DispatchRequest
     digested: bool = False
     """A digest request whose items are in every recipient's bucket: a redelivery adds none."""
+    expire_at: datetime | None = None
+    """Deleted by Firestore's TTL then: the request may carry live secrets (an invitation's
+    token, an action link), which must not outlive their use."""
 
 
 class DeliveryRecord(Document):
