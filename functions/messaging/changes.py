@@ -159,9 +159,10 @@ def react(
     add: bool,
 ) -> dict[str, list[str]]:
     """Add or remove the caller's ``emoji`` (already validated) on a message, in the message's
-    transaction; at most 100 distinct emoji per message. The reactions as they now stand."""
+    transaction; at most 100 distinct emoji per message, none in a closed conversation. The
+    reactions as they now stand."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    require_participant(conversations, ctx, conversation_id)
+    require_open(require_participant(conversations, ctx, conversation_id))
     messages, message = _message(uow, tenant_id, conversation_id, message_id)
     reactions = {k: list(v) for k, v in message.reactions.items()}
     users = reactions.get(emoji, [])

@@ -4,6 +4,7 @@ memory unit of work (no emulator)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -119,6 +120,25 @@ def test_reactions_add_and_remove_once_per_user_and_stop_at_100_distinct():
     uow.run(lambda u: u.bind(repos.messages(T, conversation.id)).update("m1", {"reactions": many}))
     with pytest.raises(FailedPrecondition):
         react("bob", "🎉")
+
+
+def test_reacting_in_a_closed_conversation_is_refused_as_closed_and_changes_nothing():
+    from messaging import conversations
+
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob"])
+    send(uow, "ann", conversation.id, new_id="m1")
+    uow.run(lambda u: conversations.close_conversation(u, ctx("ann"), T, conversation.id))
+    for add in (True, False):
+        with pytest.raises(FailedPrecondition) as refused:
+            uow.run(
+                partial(
+                    changes.react, ctx=ctx("bob"), tenant_id=T, conversation_id=conversation.id,
+                    message_id="m1", emoji="👍", add=add,
+                )
+            )  # fmt: skip
+        assert refused.value.type == "messaging/closed"
+    assert message(uow, conversation.id, "m1").reactions == {}
 
 
 @pytest.mark.parametrize("emoji", ["👍", "👍🏽", "👨‍👩‍👧", "🇩🇪", "1️⃣", "❤️"])
