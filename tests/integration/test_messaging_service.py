@@ -99,6 +99,16 @@ def test_a_retried_send_returns_the_first_message_and_counts_once(tenant, people
     assert message_count(tenant.id, cid) == 1 and total(tenant.id, member.uid) == 1
 
 
+def test_a_retry_after_the_conversation_closed_answers_the_first_message(tenant, people):
+    admin, member, _ = people
+    cid = direct(admin, member)
+    first = send(member, cid, clientMessageId="retry-closed")
+    call("messaging_close_conversation", {"conversationId": cid}, admin)
+    again = send(member, cid, clientMessageId="retry-closed")
+    assert again["messageId"] == first["messageId"] and again["duplicate"] is True
+    assert message_count(tenant.id, cid) == 1
+
+
 def test_concurrent_senders_leave_every_count_and_total_exact(tenant, people):
     admin, member, extra = people
     cid = group(admin, member, extra)

@@ -46,6 +46,26 @@ def test_a_retried_send_with_the_same_client_message_id_writes_nothing_twice():
     assert stored(uow, conversation.id).seq == 1 and total(uow, "bob") == 1
 
 
+def test_a_retry_after_the_conversation_closed_or_the_sender_left_answers_the_first_message():
+    uow = FakeUnitOfWork()
+    pair, _ = create(uow, "ann", ["bob"])
+    trio, _ = create(uow, "ann", ["bob", "cat"])
+    first = send(uow, "bob", pair.id, client_message_id="c1")
+    uow.run(lambda u: conversations.close_conversation(u, ctx("ann"), T, pair.id))
+    again = send(uow, "bob", pair.id, client_message_id="c1")
+    assert again.duplicate and again.message.id == first.message.id
+    with pytest.raises(FailedPrecondition):  # another sender's same key is a new message
+        send(uow, "ann", pair.id, client_message_id="c1")
+
+    left = send(uow, "cat", trio.id, client_message_id="c2")
+    uow.run(lambda u: conversations.remove_participant(u, ctx("cat"), T, trio.id, "cat"))
+    again = send(uow, "cat", trio.id, client_message_id="c2")
+    assert again.duplicate and again.message.id == left.message.id
+    assert stored(uow, trio.id).seq == 1 and total(uow, "ann") == 2  # one per conversation
+    with pytest.raises(PermissionDenied):
+        send(uow, "cat", trio.id, client_message_id="c3")
+
+
 def test_a_message_without_text_or_attachments_is_refused_naming_text():
     uow = FakeUnitOfWork()
     conversation, _ = create(uow, "ann", ["bob"])
