@@ -30,16 +30,21 @@ from shared.unit_of_work import BoundRepository, UnitOfWork
 CREATED = "messaging.conversation_created"
 CLOSED = "messaging.conversation_closed"
 MANAGE = "messaging.conversations.manage"
+DIRECT = "direct"
 
 
 class MemberInfo(Participant):
     """An active member of the tenant as the entry point found them (``user.public``)."""
 
 
-def direct_id(participant_ids: Sequence[str], key: str | None) -> str:
-    """The id of the direct conversation of these people (and context key): the same whoever
-    creates it, so creating it twice, from either side, finds the first one."""
+def direct_id(participant_ids: Sequence[str], key: str | None, type_name: str = DIRECT) -> str:
+    """The id of the direct conversation of these people (and context key) of this type: the
+    same whoever creates it, so creating it twice, from either side, finds the first one.
+    A product's own direct type is part of the material (``direct`` is not, keeping the ids
+    already stored), so two direct types between the same people are two conversations."""
     material = "\n".join(sorted(set(participant_ids))) + "\n" + (key or "")
+    if type_name != DIRECT:
+        material = f"{type_name}\n{material}"
     return "d-" + hashlib.sha256(material.encode()).hexdigest()[:40]
 
 
@@ -95,7 +100,7 @@ def create_conversation(
 
     conversations = uow.bind(repos.conversations(tenant_id))
     if kind.direct:
-        conversation_id = direct_id(participant_ids, key)
+        conversation_id = direct_id(participant_ids, key, type_name)
         existing = conversations.get(conversation_id)
         if existing is not None:
             return existing, False

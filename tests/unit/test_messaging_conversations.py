@@ -13,6 +13,7 @@ from tests.support.fake_uow import FakeUnitOfWork
 from tests.support.messaging_fakes import (
     MEMBERS,
     T,
+    config,
     create,
     ctx,
     send,
@@ -36,6 +37,17 @@ def test_a_direct_conversation_with_another_key_is_another_conversation():
     plain, _ = create(uow, "ann", ["bob"], "direct")
     keyed, _ = create(uow, "ann", ["bob"], "direct", key="order-42")
     assert plain.id != keyed.id
+
+
+def test_a_products_own_direct_type_between_the_same_people_is_another_conversation():
+    direct = messaging_config().types["direct"]
+    with_consult = config(types={**messaging_config().types, "consult": direct})
+    uow = FakeUnitOfWork()
+    plain, _ = create(uow, "ann", ["bob"], "direct", config=with_consult)
+    consult, created = create(uow, "ann", ["bob"], "consult", config=with_consult)
+    again, created_again = create(uow, "bob", ["ann"], "consult", config=with_consult)
+    assert plain.id != consult.id and (created, created_again) == (True, False)
+    assert (again.id, again.type, stored(uow, plain.id).type) == (consult.id, "consult", "direct")
 
 
 def test_creating_a_conversation_emits_conversation_created_with_its_participants():
