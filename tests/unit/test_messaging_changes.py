@@ -146,7 +146,7 @@ def test_single_emoji_are_accepted(emoji):
     assert content.check_emoji(emoji) == emoji
 
 
-@pytest.mark.parametrize("emoji", ["a", "ok", "👍 ", "1", ":)", "👍a", "x" * 20])
+@pytest.mark.parametrize("emoji", ["a", "ok", "👍 ", "1", ":)", "👍a", "x" * 20, "👍👍", "🇩🇪🇫🇷"])
 def test_anything_but_one_emoji_is_refused_naming_emoji(emoji):
     with pytest.raises(InvalidArgument) as refused:
         content.check_emoji(emoji)
