@@ -332,6 +332,27 @@ def test_a_user_disabled_twice_closes_their_two_person_conversations_once(
     assert not conversation(tenant.id, trio).participants[member.uid].active
 
 
+def test_a_user_reactivated_twice_is_active_again_and_closed_conversations_stay_closed(
+    tenant, people
+):
+    admin, member, extra = people
+    pair = direct(admin, member)
+    trio = group(admin, member, extra)
+    events.publish([user_event("user.disabled", tenant.id, member.uid, {})])
+    eventually(lambda: conversation(tenant.id, pair).status.value == "closed")
+    eventually(lambda: not conversation(tenant.id, trio).participants[member.uid].active)
+    event = user_event("user.reactivated", tenant.id, member.uid, {})
+    events.publish([event])
+    events.publish([event])
+
+    def active_again() -> bool:
+        return all(conversation(tenant.id, c).participants[member.uid].active for c in (pair, trio))
+
+    eventually(active_again)
+    assert conversation(tenant.id, pair).status.value == "closed"
+    assert conversation(tenant.id, trio).status.value == "open"
+
+
 def test_the_recount_repairs_a_drifted_total(tenant, people):
     from messaging import reading
 
