@@ -365,6 +365,43 @@ def test_the_recount_repairs_a_drifted_total(tenant, people):
     assert reading.recount_total(tenant.id, member.uid) == 2 == total(tenant.id, member.uid)
 
 
+def test_recounts_racing_sends_leave_the_total_exact(tenant, people):
+    from messaging import reading
+
+    admin, member, extra = people
+    ids = [direct(admin, member), group(extra, member)]
+    senders = [(admin, ids[0]), (extra, ids[1])] * 5
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = []
+        for user, cid in senders:
+            futures.append(pool.submit(send, user, cid))
+            futures.append(pool.submit(reading.recount_total, tenant.id, member.uid))
+        for future in futures:
+            future.result()
+    counts = [conversation(tenant.id, cid).unread_counts[member.uid] for cid in ids]
+    assert counts == [5, 5] and total(tenant.id, member.uid) == 10
+
+
+def test_a_send_committing_inside_a_recount_runs_the_recount_again(tenant, people):
+    from messaging import reading
+    from shared.unit_of_work import UnitOfWork, in_transaction
+
+    admin, member, _ = people
+    cid = direct(admin, member)
+    send(admin, cid)
+    runs: list[int] = []
+
+    def recount_with_a_send_before_its_commit(uow: UnitOfWork) -> int:
+        counted = reading.recount(uow, tenant.id, member.uid)
+        if not runs:
+            send(admin, cid)  # commits between this unit's sum and its commit
+        runs.append(counted)
+        return counted
+
+    assert in_transaction(recount_with_a_send_before_its_commit) == 2
+    assert runs == [1, 2] and total(tenant.id, member.uid) == 2
+
+
 def test_a_system_message_from_another_service_counts_for_everyone_once(tenant, people):
     from messaging.public import post_system_message
 
