@@ -284,6 +284,25 @@ def test_a_removed_member_is_refused_and_their_unread_leaves_their_total(tenant,
     )
 
 
+def test_a_tenant_admin_outside_a_group_manages_it_but_a_member_outside_may_not(tenant, people):
+    admin, member, extra = people
+    outsider = create_user(tenant_id=tenant.id, roles=["member"])
+    seed_user_profile(tenant.id, outsider)
+    cid = group(member, extra)
+    change = {"conversationId": cid, "participantIds": [outsider.uid]}
+    error = refused("messaging_add_participants", change, outsider)
+    assert (error.status, error.details["type"]) == (
+        "PERMISSION_DENIED",
+        "messaging/not-participant",
+    )
+    call("messaging_add_participants", change, admin)
+    call("messaging_remove_participant", {"conversationId": cid, "participantId": extra.uid}, admin)
+    call("messaging_close_conversation", {"conversationId": cid}, admin)
+    stored = conversation(tenant.id, cid)
+    assert stored.participant_ids == [member.uid, outsider.uid]
+    assert stored.status.value == "closed" and admin.uid not in stored.participants
+
+
 def test_a_message_publishes_message_sent_and_user_mentioned(tenant, people, tap_events):
     tap = tap_events("messaging-events")
     admin, member, extra = people
