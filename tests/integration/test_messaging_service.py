@@ -315,6 +315,19 @@ def test_a_message_publishes_message_sent_and_user_mentioned(tenant, people, tap
     assert mentioned.data["mentionedUserId"] == member.uid
 
 
+def test_an_edit_mentioning_someone_new_publishes_their_user_mentioned(tenant, people, tap_events):
+    tap = tap_events("messaging-events")
+    admin, member, extra = people
+    cid = group(admin, member, extra)
+    mid = send(admin, cid, f"hi <@{member.uid}>")["messageId"]
+    tap.wait_for(lambda e: e.id == f"{mid}-mention-{member.uid}")
+    text = f"hi <@{member.uid}> and <@{extra.uid}>"
+    call("messaging_edit_message", {"conversationId": cid, "messageId": mid, "text": text}, admin)
+    mentioned = tap.wait_for(lambda e: e.id == f"{mid}-mention-{extra.uid}")
+    assert mentioned.type == "messaging.user_mentioned"
+    assert mentioned.data["mentionedUserId"] == extra.uid
+
+
 def user_event(type_name, tenant_id, uid, data):
     return events.new_event(type_name, tenant_id=tenant_id, subject_id=uid, data=data)
 

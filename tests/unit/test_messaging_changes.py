@@ -56,6 +56,20 @@ def test_an_edit_keeps_the_former_text_in_history_until_the_limit():
         edit(uow, "ann", conversation.id, "m1", "v11")
 
 
+def test_an_edit_announces_only_the_newly_mentioned_under_the_ids_a_mention_always_has():
+    from messaging import conversations
+
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob", "cat", "dan"])
+    uow.run(lambda u: conversations.mute(u, ctx("dan"), T, conversation.id, True))
+    send(uow, "ann", conversation.id, text="hi <@bob>", new_id="m1")
+    edit(uow, "ann", conversation.id, "m1", "hi <@bob> <@cat> <@dan> <@ann> <@zed>")
+    assert [(e.type, e.id) for e in uow.events] == [("messaging.user_mentioned", "m1-mention-cat")]
+    assert uow.events[0].data["mentionedUserId"] == "cat"
+    edit(uow, "ann", conversation.id, "m1", "hi <@cat> <@bob>, again")
+    assert uow.events == []  # nobody new: a second edit announces nothing
+
+
 def test_an_edit_after_the_window_or_by_another_user_is_refused():
     uow = FakeUnitOfWork()
     conversation, _ = create(uow, "ann", ["bob"])
