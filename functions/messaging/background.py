@@ -7,13 +7,15 @@
 - ``user.disabled``: the user turns inactive in each of their conversations, and one with fewer
   than two active participants closes, in one transaction per conversation (state checked, so
   a re-delivery changes nothing and emits the same closing event id).
+- ``user.reactivated``: the user turns active again in each of their conversations (one
+  transaction each, written only when inactive); closed conversations stay closed.
 - Retention: per type, messages older than ``retentionDays`` are deleted in pages, releasing
   their files' references; re-running finds nothing more to delete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -23,7 +25,7 @@ from messaging.conversations import close
 from messaging.models.config import messaging_config
 from messaging.models.conversations import Conversation, Message, Participant
 from shared.repository import where
-from shared.unit_of_work import UnitOfWork, in_transaction
+from shared.unit_of_work import BoundRepository, UnitOfWork, in_transaction
 
 PAGE = 500
 INFO_FIELDS = {"displayName", "photoUrl"}
@@ -66,11 +68,19 @@ def refresh_participant_info(tenant_id: str, user_id: str) -> int:
 def deactivate_participant(tenant_id: str, user_id: str) -> int:
     """Mark the user inactive everywhere; close conversations left with fewer than two active
     participants. How many conversations closed."""
-    closed = 0
+    return _in_each_conversation(tenant_id, user_id, _deactivate_in)
+
+
+def _in_each_conversation(
+    tenant_id: str, user_id: str, step: Callable[[str, str, str, UnitOfWork], bool]
+) -> int:
+    """Run ``step`` on each of the user's conversations, a transaction each; how many said
+    True."""
+    done = 0
     for ids in _conversation_ids_of(tenant_id, user_id):
         for conversation_id in ids:
-            closed += in_transaction(partial(_deactivate_in, tenant_id, conversation_id, user_id))
-    return closed
+            done += in_transaction(partial(step, tenant_id, conversation_id, user_id))
+    return done
 
 
 def _deactivate_in(tenant_id: str, conversation_id: str, user_id: str, uow: UnitOfWork) -> bool:
@@ -78,19 +88,45 @@ def _deactivate_in(tenant_id: str, conversation_id: str, user_id: str, uow: Unit
     conversation = conversations.get(conversation_id)
     if conversation is None or user_id not in conversation.participant_ids:
         return False
-    participant = conversation.participants.get(user_id, Participant())
-    if participant.active:
-        participants = {
-            **conversation.participants,
-            user_id: participant.model_copy(update={"active": False}),
-        }
-        conversations.update(conversation_id, {"participants": participants})
-        conversation = conversation.model_copy(update={"participants": participants})
+    conversation = _mark_active(conversations, conversation, user_id, False)
     if len(conversation.active_ids()) >= 2:
         return False
     before = conversation.status
     closed = close(uow, conversations, conversation, reason="too-few-active", by=None)
     return closed.status is not before
+
+
+def reactivate_participant(tenant_id: str, user_id: str) -> int:
+    """Mark the user active again in each of their conversations; a closed one stays closed
+    (reopening is not built). How many changed: a re-delivery finds them active, so none."""
+    return _in_each_conversation(tenant_id, user_id, _reactivate_in)
+
+
+def _reactivate_in(tenant_id: str, conversation_id: str, user_id: str, uow: UnitOfWork) -> bool:
+    conversations = uow.bind(repos.conversations(tenant_id))
+    conversation = conversations.get(conversation_id)
+    if conversation is None or user_id not in conversation.participant_ids:
+        return False
+    return _mark_active(conversations, conversation, user_id, True) is not conversation
+
+
+def _mark_active(
+    conversations: BoundRepository[Conversation],
+    conversation: Conversation,
+    user_id: str,
+    active: bool,
+) -> Conversation:
+    """``conversation`` with the participant's ``active`` set, written only if it changes
+    (the same object back when it does not)."""
+    participant = conversation.participants.get(user_id, Participant())
+    if participant.active is active:
+        return conversation
+    participants = {
+        **conversation.participants,
+        user_id: participant.model_copy(update={"active": active}),
+    }
+    conversations.update(conversation.id, {"participants": participants})
+    return conversation.model_copy(update={"participants": participants})
 
 
 def apply_retention(tenant_ids: Iterator[str], now: datetime | None = None) -> int:

@@ -14,6 +14,7 @@ from messaging import repositories as repos
 from messaging.attachments import AttachmentStore, holder
 from messaging.content import invalid, mentions
 from messaging.conversations import MANAGE, require_open, require_participant
+from messaging.message_events import mention_events
 from messaging.messages import latest_of
 from messaging.models.config import MessagingConfig
 from messaging.models.conversations import Conversation, Edit, Flag, Message, MessageKind
@@ -49,7 +50,9 @@ def edit_message(
 ) -> Message:
     """The sender changes their message within the type's window and edit limit; the former
     version goes to ``edits``. Attachments may be dropped, never added; an edit that leaves
-    neither text nor attachments deletes the message."""
+    neither text nor attachments deletes the message. A participant the edit mentions who was
+    not mentioned before hears of it (``messaging.user_mentioned``, the id a mention of this
+    message always has, so at most once)."""
     now = now or datetime.now(UTC)
     conversations = uow.bind(repos.conversations(tenant_id))
     conversation = require_participant(conversations, ctx, conversation_id)
@@ -74,10 +77,11 @@ def edit_message(
         if file_id not in keep:
             attachments.release(uow, tenant_id, file_id, holder(conversation_id, message_id))
     previous = Edit(text=message.text, attachment_ids=current_ids, edited_at=now)
+    mentioned = mentions(text, conversation.participant_ids)
     changes = {
         "text": text,
         "attachments": [a for a in message.attachments if a.file_id in keep],
-        "mentions": mentions(text, conversation.participant_ids),
+        "mentions": mentioned,
         "edit_count": message.edit_count + 1,
         "edits": [*message.edits, previous],
         "edited_at": now,
@@ -85,6 +89,8 @@ def edit_message(
     messages.update(message_id, changes)
     edited = message.model_copy(update=changes)
     _refresh_latest(conversations, conversation, edited)
+    added = [uid for uid in mentioned if uid not in message.mentions]
+    uow.emit(*mention_events(edited, conversation, config, added))
     return edited
 
 
@@ -159,9 +165,10 @@ def react(
     add: bool,
 ) -> dict[str, list[str]]:
     """Add or remove the caller's ``emoji`` (already validated) on a message, in the message's
-    transaction; at most 100 distinct emoji per message. The reactions as they now stand."""
+    transaction; at most 100 distinct emoji per message, none in a closed conversation. The
+    reactions as they now stand."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    require_participant(conversations, ctx, conversation_id)
+    require_open(require_participant(conversations, ctx, conversation_id))
     messages, message = _message(uow, tenant_id, conversation_id, message_id)
     reactions = {k: list(v) for k, v in message.reactions.items()}
     users = reactions.get(emoji, [])

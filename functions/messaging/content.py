@@ -8,17 +8,16 @@ import, or ``messaging.public``); each check returns a reason to refuse, or None
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from messaging.emoji import is_single_emoji
 from shared.errors import InvalidArgument
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _MENTION = re.compile(r"<@([A-Za-z0-9_-]{1,128})>")
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-_EMOJI_JOINERS = {"\u200d", "\ufe0f", "\u20e3"}
 
 
 def invalid(field: str, message: str, type: str = "validation/invalid") -> InvalidArgument:
@@ -43,23 +42,9 @@ def mentions(text: str, participant_ids: Iterable[str]) -> list[str]:
 
 
 def check_emoji(emoji: str) -> str:
-    """One emoji (a sequence with joiners, variation selectors, skin tones, flags or keycaps
-    counts as one); anything with letters, digits or spaces is refused naming ``emoji``."""
-    if not emoji or len(emoji) > 16:
-        raise invalid("emoji", "not a single emoji")
-    pictographic = False
-    for char in emoji:
-        category = unicodedata.category(char)
-        code = ord(char)
-        if char in _EMOJI_JOINERS or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
-            continue
-        if category == "So" or 0x1F1E6 <= code <= 0x1F1FF:
-            pictographic = True
-            continue
-        if char in "#*0123456789" and emoji.endswith("\u20e3"):
-            continue
-        raise invalid("emoji", "not a single emoji")
-    if not pictographic and not emoji.endswith("\u20e3"):
+    """``emoji`` if it is exactly one emoji (``messaging.emoji``: sequences with joiners, skin
+    tones, flags or keycaps count as one); anything else is refused naming ``emoji``."""
+    if not is_single_emoji(emoji):
         raise invalid("emoji", "not a single emoji")
     return emoji
 

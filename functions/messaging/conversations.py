@@ -30,16 +30,21 @@ from shared.unit_of_work import BoundRepository, UnitOfWork
 CREATED = "messaging.conversation_created"
 CLOSED = "messaging.conversation_closed"
 MANAGE = "messaging.conversations.manage"
+DIRECT = "direct"
 
 
 class MemberInfo(Participant):
     """An active member of the tenant as the entry point found them (``user.public``)."""
 
 
-def direct_id(participant_ids: Sequence[str], key: str | None) -> str:
-    """The id of the direct conversation of these people (and context key): the same whoever
-    creates it, so creating it twice, from either side, finds the first one."""
+def direct_id(participant_ids: Sequence[str], key: str | None, type_name: str = DIRECT) -> str:
+    """The id of the direct conversation of these people (and context key) of this type: the
+    same whoever creates it, so creating it twice, from either side, finds the first one.
+    A product's own direct type is part of the material (``direct`` is not, keeping the ids
+    already stored), so two direct types between the same people are two conversations."""
     material = "\n".join(sorted(set(participant_ids))) + "\n" + (key or "")
+    if type_name != DIRECT:
+        material = f"{type_name}\n{material}"
     return "d-" + hashlib.sha256(material.encode()).hexdigest()[:40]
 
 
@@ -95,7 +100,7 @@ def create_conversation(
 
     conversations = uow.bind(repos.conversations(tenant_id))
     if kind.direct:
-        conversation_id = direct_id(participant_ids, key)
+        conversation_id = direct_id(participant_ids, key, type_name)
         existing = conversations.get(conversation_id)
         if existing is not None:
             return existing, False
@@ -132,9 +137,8 @@ def add_participants(
     """Add members to a group (its creator or a tenant admin); they start with nothing unread
     and read from their joining on. Adding a current participant is harmless."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    conversation = require_participant(conversations, ctx, conversation_id)
+    conversation = require_manager(conversations, ctx, conversation_id)
     kind = conversation_type(config, conversation.type)
-    _require_manager(ctx, conversation)
     if kind.direct:
         raise FailedPrecondition(
             "A direct conversation has fixed membership", type="messaging/direct-fixed"
@@ -165,9 +169,10 @@ def remove_participant(
     participant info stays (``leftAt``); their unread count leaves their total. Removing
     someone no longer there is harmless."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    conversation = require_participant(conversations, ctx, conversation_id)
-    if user_id != ctx.uid:
-        _require_manager(ctx, conversation)
+    if user_id == ctx.uid:
+        conversation = require_participant(conversations, ctx, conversation_id)
+    else:
+        conversation = require_manager(conversations, ctx, conversation_id)
     if conversation.direct:
         raise FailedPrecondition(
             "A direct conversation has fixed membership", type="messaging/direct-fixed"
@@ -199,8 +204,7 @@ def close_conversation(
 ) -> Conversation:
     """No new messages from now on (its creator, or a tenant admin); closing twice is a no-op."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    conversation = require_participant(conversations, ctx, conversation_id)
-    _require_manager(ctx, conversation)
+    conversation = require_manager(conversations, ctx, conversation_id)
     return close(uow, conversations, conversation, reason="closed", by=ctx.uid)
 
 
@@ -261,15 +265,49 @@ def require_participant(
 ) -> Conversation:
     """The conversation, if the caller is one of its current participants; otherwise
     ``permission-denied`` (also for a conversation that does not exist: no probing)."""
+    return _conversation_for(conversations, ctx, conversation_id, managing=False)
+
+
+def require_manager(
+    conversations: BoundRepository[Conversation], ctx: AuthContext, conversation_id: str
+) -> Conversation:
+    """The conversation, if the caller may manage it (membership, closing): its creator while
+    a participant, or a tenant admin of its tenant, participant or not (managing is not
+    reading: the rules still show such an admin none of it). Someone else in it is refused
+    ``messaging/not-manager``; anyone else is refused as a non-participant (no probing)."""
+    conversation = _conversation_for(conversations, ctx, conversation_id, managing=True)
+    if ctx.uid != conversation.created_by and not _tenant_manager(ctx, conversation):
+        raise PermissionDenied(
+            "Only the conversation's creator or a tenant admin may do this",
+            type="messaging/not-manager",
+        )
+    return conversation
+
+
+def _conversation_for(
+    conversations: BoundRepository[Conversation],
+    ctx: AuthContext,
+    conversation_id: str,
+    *,
+    managing: bool,
+) -> Conversation:
     try:
         conversation = conversations.require(conversation_id)
     except NotFound:
         conversation = None
-    if conversation is None or ctx.uid not in conversation.participant_ids:
+    if conversation is None or (
+        ctx.uid not in conversation.participant_ids
+        and not (managing and _tenant_manager(ctx, conversation))
+    ):
         raise PermissionDenied(
             "You are not a participant of this conversation", type="messaging/not-participant"
         )
     return conversation
+
+
+def _tenant_manager(ctx: AuthContext, conversation: Conversation) -> bool:
+    """A holder of ``messaging.conversations.manage`` in the conversation's own tenant."""
+    return ctx.can(MANAGE) and ctx.tenant_id == conversation.tenant_id
 
 
 def require_open(conversation: Conversation) -> None:
@@ -302,14 +340,6 @@ def _read_fields(conversation: Conversation) -> dict[str, object]:
         "unread_counts": conversation.unread_counts,
         "read_positions": conversation.read_positions,
     }
-
-
-def _require_manager(ctx: AuthContext, conversation: Conversation) -> None:
-    if ctx.uid != conversation.created_by and not ctx.can(MANAGE):
-        raise PermissionDenied(
-            "Only the conversation's creator or a tenant admin may do this",
-            type="messaging/not-manager",
-        )
 
 
 def _refuse_blocked(blocks: BoundRepository[Blocks], first: str, second: str) -> None:

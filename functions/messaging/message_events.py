@@ -1,8 +1,10 @@
 """``messaging.message_sent`` and ``messaging.user_mentioned``, derived from a new message.
 
 Published by the message-created trigger (out of the send's path: the send answers from its
-commit alone). Event ids derive from the message id, so a re-delivered trigger publishes the
-same ids, which consumers ignore. Payloads are documented in the service README.
+commit alone); an edit that mentions someone new emits their ``user_mentioned`` from its unit
+of work (:func:`mention_events`). Event ids derive from the message id, so a re-delivered
+trigger publishes the same ids, which consumers ignore. Payloads are documented in the
+service README.
 """
 
 from __future__ import annotations
@@ -22,10 +24,51 @@ def events_for_message(
     """The events of one new user message (system messages announce nothing)."""
     if message.kind is not MessageKind.USER or message.sender_id is None:
         return []
-    sender = conversation.participants.get(message.sender_id)
     muted = set(conversation.muted_ids)
     others = [uid for uid in conversation.participant_ids if uid != message.sender_id]
-    common = {
+    sent = new_event(
+        SENT,
+        tenant_id=message.tenant_id,
+        subject_id=conversation.id,
+        event_id=f"{message.id}-sent",
+        data={
+            **_common(message, conversation),
+            "recipientIds": [uid for uid in others if uid not in muted],
+            "mutedIds": [uid for uid in others if uid in muted],
+            "mentionedIds": list(message.mentions),
+        },
+    )
+    return [sent, *mention_events(message, conversation, config, message.mentions)]
+
+
+def mention_events(
+    message: Message, conversation: Conversation, config: MessagingConfig, mentioned: list[str]
+) -> list[DomainEvent]:
+    """``messaging.user_mentioned`` for each of ``mentioned`` who is to hear of it (a
+    participant, not the sender, not muted, and the type's mentions notify). The id is
+    ``{messageId}-mention-{uid}`` whether the mention came with the send or a later edit, so
+    a user hears of one message's mention once."""
+    kind = config.types.get(conversation.type)
+    if message.kind is not MessageKind.USER or kind is None or not kind.mentions_notify:
+        return []
+    muted = set(conversation.muted_ids)
+    common = _common(message, conversation)
+    return [
+        new_event(
+            MENTIONED,
+            tenant_id=message.tenant_id,
+            subject_id=conversation.id,
+            event_id=f"{message.id}-mention-{uid}",
+            data={**common, "mentionedUserId": uid},
+        )
+        for uid in mentioned
+        if uid != message.sender_id and uid not in muted and uid in conversation.participant_ids
+    ]
+
+
+def _common(message: Message, conversation: Conversation) -> dict[str, object]:
+    sender = conversation.participants.get(message.sender_id or "")
+    return {
         "conversationId": conversation.id,
         "conversationType": conversation.type,
         "direct": conversation.direct,
@@ -36,33 +79,3 @@ def events_for_message(
         "attachmentCount": len(message.attachments),
         "sentAt": message.sent_at.isoformat(),
     }
-    found = [
-        new_event(
-            SENT,
-            tenant_id=message.tenant_id,
-            subject_id=conversation.id,
-            event_id=f"{message.id}-sent",
-            data={
-                **common,
-                "recipientIds": [uid for uid in others if uid not in muted],
-                "mutedIds": [uid for uid in others if uid in muted],
-                "mentionedIds": list(message.mentions),
-            },
-        )
-    ]
-    kind = config.types.get(conversation.type)
-    if kind is None or not kind.mentions_notify:
-        return found
-    for uid in message.mentions:
-        if uid == message.sender_id or uid in muted or uid not in conversation.participant_ids:
-            continue
-        found.append(
-            new_event(
-                MENTIONED,
-                tenant_id=message.tenant_id,
-                subject_id=conversation.id,
-                event_id=f"{message.id}-mention-{uid}",
-                data={**common, "mentionedUserId": uid},
-            )
-        )
-    return found

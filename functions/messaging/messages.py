@@ -68,17 +68,19 @@ def send_message(
     now = now or datetime.now(UTC)
     if not text and not receipts:
         raise invalid("text", "a message needs text or attachments")
+    messages = uow.bind(repos.messages(tenant_id, conversation_id))
+    message_id = message_id_for(ctx.uid, client_message_id) or new_id
+    if client_message_id is not None:
+        # A retry answers the first send even if the conversation closed or the sender left
+        # since: that send succeeded. The id derives from the sender, so only theirs matches.
+        first = messages.get(message_id)
+        if first is not None and first.sender_id == ctx.uid:
+            return Sent(first, duplicate=True)
     budgets = uow.bind(repos.send_budgets(tenant_id))
     budget = budgets.get(ctx.uid)
     conversations = uow.bind(repos.conversations(tenant_id))
     conversation = require_participant(conversations, ctx, conversation_id)
     require_open(conversation)
-    messages = uow.bind(repos.messages(tenant_id, conversation_id))
-    message_id = message_id_for(ctx.uid, client_message_id) or new_id
-    if client_message_id is not None:
-        first = messages.get(message_id)
-        if first is not None:
-            return Sent(first, duplicate=True)
     if conversation.direct:
         others = [uid for uid in conversation.participant_ids if uid != ctx.uid]
         found = uow.bind(repos.blocks(tenant_id)).get_many([ctx.uid, *others])

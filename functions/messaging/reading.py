@@ -68,27 +68,27 @@ def mark_read(
 
 
 def recount_total(tenant_id: str, user_id: str) -> int:
-    """Set ``unreadTotals/{userId}`` to the sum of the user's counts over their conversations.
-
-    The conversations are found by a query, then read again inside the transaction that
-    writes the total, so a send committing meanwhile either is in the sum or waits for it."""
+    """Set ``unreadTotals/{userId}`` to the sum of the user's counts over their conversations
+    (:func:`recount`, in a transaction)."""
     from shared.unit_of_work import in_transaction
 
-    ids = [
-        c.id
-        for c in repos.conversations(tenant_id).stream_all(
-            where("participant_ids", "array-contains", user_id)
-        )
-    ]
+    return in_transaction(lambda uow: recount(uow, tenant_id, user_id))
 
-    def work(uow: UnitOfWork) -> int:
-        found = uow.bind(repos.conversations(tenant_id)).get_many(ids)
-        total = sum(
-            c.unread_counts.get(user_id, 0) for c in found.values() if user_id in c.participant_ids
-        )
-        uow.bind(repos.unread_totals(tenant_id)).set(
-            UnreadTotal(id=user_id, user_id=user_id, unread_count=total)
-        )
-        return total
 
-    return in_transaction(work)
+def recount(uow: UnitOfWork, tenant_id: str, user_id: str) -> int:
+    """The user's total, summed from their conversations, staged as a set.
+
+    The total is read first, in the unit, and written only on the version read (its
+    repository is optimistic): a send committing from then on increments the total, so this
+    unit runs again, and one that committed before is in the conversations the query finds
+    next. Reading the conversations alone would not do: they are optimistic documents, whose
+    read-only reads nothing checks, so a send landing between the sum and the set would be
+    overwritten."""
+    totals = uow.bind(repos.unread_totals(tenant_id))
+    totals.get(user_id)
+    found = uow.bind(repos.conversations(tenant_id)).find(
+        where("participant_ids", "array-contains", user_id)
+    )
+    total = sum(c.unread_counts.get(user_id, 0) for c in found)
+    totals.set(UnreadTotal(id=user_id, user_id=user_id, unread_count=total))
+    return total

@@ -44,8 +44,14 @@ def messages(tenant_id: str, conversation_id: str) -> SubcollectionRepository[Me
 
 
 def unread_totals(tenant_id: str) -> CollectionRepository[UnreadTotal]:
-    """``tenants/{tenantId}/unreadTotals``: one per user, read by that user."""
-    return CollectionRepository(UnreadTotal, paths.tenant_collection(tenant_id, UNREAD_TOTALS))
+    """``tenants/{tenantId}/unreadTotals``: one per user, read by that user. Optimistic for
+    the recount, the one unit that reads a total: it writes it only on the version it read,
+    so an increment committed meanwhile runs it again (a locked read would make concurrent
+    recounts of one user deadlock on upgrading it, and make every send to them wait).
+    Commands only increment totals blindly, which carries no version."""
+    return CollectionRepository(
+        UnreadTotal, paths.tenant_collection(tenant_id, UNREAD_TOTALS), optimistic=True
+    )
 
 
 def send_budgets(tenant_id: str) -> CollectionRepository[SendBudget]:

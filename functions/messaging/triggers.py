@@ -5,7 +5,8 @@
   publishes the same ids).
 - ``messaging_on_user_event`` (Pub/Sub ``user-events``): participant info follows
   ``user.updated``; ``user.disabled`` deactivates the participant and closes conversations left
-  with fewer than two active (idempotent by construction: see ``messaging.background``).
+  with fewer than two active; ``user.reactivated`` makes them active again, leaving closed
+  conversations closed (idempotent by construction: see ``messaging.background``).
 - ``messagingRecountUnread`` (Cloud Tasks): repairs one user's ``unreadTotals`` from their
   conversations (a recount is a set: running it twice gives the same total).
 - ``messaging_apply_retention`` (schedule, daily 03:30 UTC): deletes messages past their type's
@@ -49,7 +50,9 @@ def messaging_on_message_created(event: firestore_fn.Event[Any]) -> None:
 
 
 @pubsub_fn.on_message_published(topic="user-events", retry=True)
-@events.event_listener("messaging_on_user_event", types=["user.updated", "user.disabled"])
+@events.event_listener(
+    "messaging_on_user_event", types=["user.updated", "user.disabled", "user.reactivated"]
+)
 def messaging_on_user_event(event: events.DomainEvent) -> None:
     from messaging import background
 
@@ -57,6 +60,9 @@ def messaging_on_user_event(event: events.DomainEvent) -> None:
         return
     if event.type == "user.disabled":
         background.deactivate_participant(event.tenant_id, event.subject_id)
+        return
+    if event.type == "user.reactivated":
+        background.reactivate_participant(event.tenant_id, event.subject_id)
         return
     changed = set(event.data.get("changedFields") or [])
     if changed & background.INFO_FIELDS:

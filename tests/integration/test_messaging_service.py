@@ -99,6 +99,16 @@ def test_a_retried_send_returns_the_first_message_and_counts_once(tenant, people
     assert message_count(tenant.id, cid) == 1 and total(tenant.id, member.uid) == 1
 
 
+def test_a_retry_after_the_conversation_closed_answers_the_first_message(tenant, people):
+    admin, member, _ = people
+    cid = direct(admin, member)
+    first = send(member, cid, clientMessageId="retry-closed")
+    call("messaging_close_conversation", {"conversationId": cid}, admin)
+    again = send(member, cid, clientMessageId="retry-closed")
+    assert again["messageId"] == first["messageId"] and again["duplicate"] is True
+    assert message_count(tenant.id, cid) == 1
+
+
 def test_concurrent_senders_leave_every_count_and_total_exact(tenant, people):
     admin, member, extra = people
     cid = group(admin, member, extra)
@@ -274,6 +284,25 @@ def test_a_removed_member_is_refused_and_their_unread_leaves_their_total(tenant,
     )
 
 
+def test_a_tenant_admin_outside_a_group_manages_it_but_a_member_outside_may_not(tenant, people):
+    admin, member, extra = people
+    outsider = create_user(tenant_id=tenant.id, roles=["member"])
+    seed_user_profile(tenant.id, outsider)
+    cid = group(member, extra)
+    change = {"conversationId": cid, "participantIds": [outsider.uid]}
+    error = refused("messaging_add_participants", change, outsider)
+    assert (error.status, error.details["type"]) == (
+        "PERMISSION_DENIED",
+        "messaging/not-participant",
+    )
+    call("messaging_add_participants", change, admin)
+    call("messaging_remove_participant", {"conversationId": cid, "participantId": extra.uid}, admin)
+    call("messaging_close_conversation", {"conversationId": cid}, admin)
+    stored = conversation(tenant.id, cid)
+    assert stored.participant_ids == [member.uid, outsider.uid]
+    assert stored.status.value == "closed" and admin.uid not in stored.participants
+
+
 def test_a_message_publishes_message_sent_and_user_mentioned(tenant, people, tap_events):
     tap = tap_events("messaging-events")
     admin, member, extra = people
@@ -284,6 +313,19 @@ def test_a_message_publishes_message_sent_and_user_mentioned(tenant, people, tap
     assert sorted(sent.data["recipientIds"]) == sorted([member.uid, extra.uid])
     mentioned = tap.wait_for(lambda e: e.id == f"{mid}-mention-{member.uid}")
     assert mentioned.data["mentionedUserId"] == member.uid
+
+
+def test_an_edit_mentioning_someone_new_publishes_their_user_mentioned(tenant, people, tap_events):
+    tap = tap_events("messaging-events")
+    admin, member, extra = people
+    cid = group(admin, member, extra)
+    mid = send(admin, cid, f"hi <@{member.uid}>")["messageId"]
+    tap.wait_for(lambda e: e.id == f"{mid}-mention-{member.uid}")
+    text = f"hi <@{member.uid}> and <@{extra.uid}>"
+    call("messaging_edit_message", {"conversationId": cid, "messageId": mid, "text": text}, admin)
+    mentioned = tap.wait_for(lambda e: e.id == f"{mid}-mention-{extra.uid}")
+    assert mentioned.type == "messaging.user_mentioned"
+    assert mentioned.data["mentionedUserId"] == extra.uid
 
 
 def user_event(type_name, tenant_id, uid, data):
@@ -322,6 +364,27 @@ def test_a_user_disabled_twice_closes_their_two_person_conversations_once(
     assert not conversation(tenant.id, trio).participants[member.uid].active
 
 
+def test_a_user_reactivated_twice_is_active_again_and_closed_conversations_stay_closed(
+    tenant, people
+):
+    admin, member, extra = people
+    pair = direct(admin, member)
+    trio = group(admin, member, extra)
+    events.publish([user_event("user.disabled", tenant.id, member.uid, {})])
+    eventually(lambda: conversation(tenant.id, pair).status.value == "closed")
+    eventually(lambda: not conversation(tenant.id, trio).participants[member.uid].active)
+    event = user_event("user.reactivated", tenant.id, member.uid, {})
+    events.publish([event])
+    events.publish([event])
+
+    def active_again() -> bool:
+        return all(conversation(tenant.id, c).participants[member.uid].active for c in (pair, trio))
+
+    eventually(active_again)
+    assert conversation(tenant.id, pair).status.value == "closed"
+    assert conversation(tenant.id, trio).status.value == "open"
+
+
 def test_the_recount_repairs_a_drifted_total(tenant, people):
     from messaging import reading
 
@@ -332,6 +395,43 @@ def test_the_recount_repairs_a_drifted_total(tenant, people):
     repos.unread_totals(tenant.id).increment(member.uid, {"unread_count": 5})
     assert reading.recount_total(tenant.id, member.uid) == 2
     assert reading.recount_total(tenant.id, member.uid) == 2 == total(tenant.id, member.uid)
+
+
+def test_recounts_racing_sends_leave_the_total_exact(tenant, people):
+    from messaging import reading
+
+    admin, member, extra = people
+    ids = [direct(admin, member), group(extra, member)]
+    senders = [(admin, ids[0]), (extra, ids[1])] * 5
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = []
+        for user, cid in senders:
+            futures.append(pool.submit(send, user, cid))
+            futures.append(pool.submit(reading.recount_total, tenant.id, member.uid))
+        for future in futures:
+            future.result()
+    counts = [conversation(tenant.id, cid).unread_counts[member.uid] for cid in ids]
+    assert counts == [5, 5] and total(tenant.id, member.uid) == 10
+
+
+def test_a_send_committing_inside_a_recount_runs_the_recount_again(tenant, people):
+    from messaging import reading
+    from shared.unit_of_work import UnitOfWork, in_transaction
+
+    admin, member, _ = people
+    cid = direct(admin, member)
+    send(admin, cid)
+    runs: list[int] = []
+
+    def recount_with_a_send_before_its_commit(uow: UnitOfWork) -> int:
+        counted = reading.recount(uow, tenant.id, member.uid)
+        if not runs:
+            send(admin, cid)  # commits between this unit's sum and its commit
+        runs.append(counted)
+        return counted
+
+    assert in_transaction(recount_with_a_send_before_its_commit) == 2
+    assert runs == [1, 2] and total(tenant.id, member.uid) == 2
 
 
 def test_a_system_message_from_another_service_counts_for_everyone_once(tenant, people):

@@ -2,7 +2,11 @@
 
 Documents live in a dict per collection path; a unit's writes are staged and applied only when
 the test commits it (``run``), so a rule that raises leaves the store as it was, as a Firestore
-transaction would.
+transaction would. A unit whose reads another unit changed before it commits runs again, as
+Firestore's locks and version checks make the real one: every read of a locked repository,
+and of an ``optimistic`` one only where the unit also writes the document (a read-only read of
+a hot document is not checked). A test interleaves units by committing another ``run`` on the
+same store from inside the first one's work.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class _FakeBound(Generic[T]):
     def __init__(self, repository: CollectionRepository[T], uow: FakeUnitOfWork) -> None:
         self._model = repository.model
         self._path = str(repository.path)
+        self._optimistic = repository.optimistic
         self._uow = uow
 
     def _docs(self) -> dict[str, Any]:
@@ -35,6 +40,7 @@ class _FakeBound(Generic[T]):
         return uuid.uuid4().hex
 
     def get(self, doc_id: str) -> T | None:
+        self._uow.saw(self._path, doc_id, self._optimistic)
         return self._docs().get(doc_id)
 
     def require(self, doc_id: str) -> T:
@@ -44,6 +50,9 @@ class _FakeBound(Generic[T]):
         return found
 
     def get_many(self, doc_ids: Iterable[str]) -> dict[str, T]:
+        doc_ids = list(doc_ids)
+        for doc_id in doc_ids:
+            self._uow.saw(self._path, doc_id, self._optimistic)
         docs = self._docs()
         return {i: docs[i] for i in dict.fromkeys(doc_ids) if i in docs}
 
@@ -66,7 +75,7 @@ class _FakeBound(Generic[T]):
     def increment(
         self, doc_id: str, deltas: Mapping[str, int], *, defaults: Mapping[str, Any] | None = None
     ) -> None:
-        current = self.get(doc_id) or self._model(id=doc_id, **dict(defaults or {}))
+        current = self._docs().get(doc_id) or self._model(id=doc_id, **dict(defaults or {}))
         added = {k: getattr(current, k) + v for k, v in deltas.items()}
         self._uow.stage(self._path, doc_id, current.model_copy(update=added))
 
@@ -79,7 +88,7 @@ class _FakeBound(Generic[T]):
         add: bool,
         also: Mapping[str, Any] | None = None,
     ) -> None:
-        current = self.get(doc_id) or self._model(id=doc_id)
+        current = self._docs().get(doc_id) or self._model(id=doc_id)
         kept = [v for v in getattr(current, field) if v != value]
         changes = {**(also or {}), field: [*kept, value] if add else kept}
         self._uow.stage(self._path, doc_id, current.model_copy(update=changes))
@@ -102,6 +111,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
     "in": lambda value, options: value in options,
+    "array-contains": lambda values, value: value in values,
 }
 
 
@@ -119,6 +129,7 @@ class FakeUnitOfWork:
         self.events: list[DomainEvent] = []
         self._staged: dict[tuple[str, str], Any] = {}
         self._emitted: list[DomainEvent] = []
+        self._read: dict[tuple[str, str], tuple[Any, bool]] = {}
         self.attempts = 0
 
     def bind(self, repository: CollectionRepository[T]) -> _FakeBound[T]:
@@ -146,14 +157,29 @@ class FakeUnitOfWork:
     def stage(self, path: str, doc_id: str, doc: Any) -> None:
         self._staged[(path, doc_id)] = doc
 
+    def saw(self, path: str, doc_id: str, optimistic: bool) -> None:
+        """Remember the committed version a unit's first read of a document found."""
+        committed = self.store.get(path, {}).get(doc_id)
+        self._read.setdefault((path, doc_id), (committed, optimistic))
+
+    def _stale(self) -> bool:
+        """Whether another unit committed a document this one read (and must check)."""
+        return any(
+            self.store.get(path, {}).get(doc_id) is not seen
+            for (path, doc_id), (seen, optimistic) in self._read.items()
+            if not optimistic or (path, doc_id) in self._staged
+        )
+
     def run(self, work: Callable[[FakeUnitOfWork], R], *, attempts: int = 5) -> R:
         """Run ``work`` as one unit: its writes and events land only if it returns. A
         ``StaleRead`` runs it again (``Contention`` after ``attempts``), as the real unit does."""
         for attempt in range(1, attempts + 1):
-            self._staged, self._emitted = {}, []
+            self._staged, self._emitted, self._read = {}, [], {}
             self.attempts = attempt
             try:
                 result = work(self)
+                if self._stale():
+                    raise StaleRead("a document read changed before the commit")
             except StaleRead:
                 if attempt == attempts:
                     raise Contention("stale reads", retryable=True) from None
@@ -165,5 +191,5 @@ class FakeUnitOfWork:
             else:
                 self.store.setdefault(path, {})[doc_id] = doc
         self.events = list(self._emitted)
-        self._staged, self._emitted = {}, []
+        self._staged, self._emitted, self._read = {}, [], {}
         return result

@@ -55,7 +55,7 @@ def create(
             u,
             ctx(caller),
             T,
-            messaging_config(),
+            kw.get("config", messaging_config()),
             type_name=type_name,
             others=others,
             key=kw.get("key"),

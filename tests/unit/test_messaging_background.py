@@ -3,6 +3,8 @@ the in-memory unit of work (no emulator)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from messaging import conversations
 from messaging.models.config import messaging_config
 from tests.support.fake_uow import FakeUnitOfWork
@@ -45,3 +47,21 @@ def test_a_conversation_left_with_one_active_participant_closes_once():
     assert [e.id for e in uow.events] == [f"{conversation.id}-closed"]
     assert not uow.run(lambda u: background._deactivate_in(T, conversation.id, "cat", u))
     assert stored(uow, conversation.id).closed_reason == "too-few-active"
+
+
+def test_a_reactivated_user_is_active_again_once_and_a_closed_conversation_stays_closed():
+    from messaging import background
+
+    uow = FakeUnitOfWork()
+    pair, _ = create(uow, "ann", ["bob"])
+    trio, _ = create(uow, "ann", ["bob", "cat"])
+    for cid in (pair.id, trio.id):
+        uow.run(partial(background._deactivate_in, T, cid, "bob"))
+    assert stored(uow, pair.id).status.value == "closed"
+
+    for cid in (pair.id, trio.id):
+        assert uow.run(partial(background._reactivate_in, T, cid, "bob"))
+        assert not uow.run(partial(background._reactivate_in, T, cid, "bob"))
+        assert stored(uow, cid).participants["bob"].active
+    assert not uow.run(lambda u: background._reactivate_in(T, trio.id, "dan", u))
+    assert stored(uow, pair.id).status.value == "closed" and uow.events == []

@@ -4,6 +4,7 @@ memory unit of work (no emulator)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -53,6 +54,20 @@ def test_an_edit_keeps_the_former_text_in_history_until_the_limit():
     assert [e.text for e in message(uow, conversation.id, "m1").edits][:2] == ["v0", "v1"]
     with pytest.raises(FailedPrecondition, match="limit"):
         edit(uow, "ann", conversation.id, "m1", "v11")
+
+
+def test_an_edit_announces_only_the_newly_mentioned_under_the_ids_a_mention_always_has():
+    from messaging import conversations
+
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob", "cat", "dan"])
+    uow.run(lambda u: conversations.mute(u, ctx("dan"), T, conversation.id, True))
+    send(uow, "ann", conversation.id, text="hi <@bob>", new_id="m1")
+    edit(uow, "ann", conversation.id, "m1", "hi <@bob> <@cat> <@dan> <@ann> <@zed>")
+    assert [(e.type, e.id) for e in uow.events] == [("messaging.user_mentioned", "m1-mention-cat")]
+    assert uow.events[0].data["mentionedUserId"] == "cat"
+    edit(uow, "ann", conversation.id, "m1", "hi <@cat> <@bob>, again")
+    assert uow.events == []  # nobody new: a second edit announces nothing
 
 
 def test_an_edit_after_the_window_or_by_another_user_is_refused():
@@ -121,12 +136,31 @@ def test_reactions_add_and_remove_once_per_user_and_stop_at_100_distinct():
         react("bob", "🎉")
 
 
+def test_reacting_in_a_closed_conversation_is_refused_as_closed_and_changes_nothing():
+    from messaging import conversations
+
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob"])
+    send(uow, "ann", conversation.id, new_id="m1")
+    uow.run(lambda u: conversations.close_conversation(u, ctx("ann"), T, conversation.id))
+    for add in (True, False):
+        with pytest.raises(FailedPrecondition) as refused:
+            uow.run(
+                partial(
+                    changes.react, ctx=ctx("bob"), tenant_id=T, conversation_id=conversation.id,
+                    message_id="m1", emoji="👍", add=add,
+                )
+            )  # fmt: skip
+        assert refused.value.type == "messaging/closed"
+    assert message(uow, conversation.id, "m1").reactions == {}
+
+
 @pytest.mark.parametrize("emoji", ["👍", "👍🏽", "👨‍👩‍👧", "🇩🇪", "1️⃣", "❤️"])
 def test_single_emoji_are_accepted(emoji):
     assert content.check_emoji(emoji) == emoji
 
 
-@pytest.mark.parametrize("emoji", ["a", "ok", "👍 ", "1", ":)", "👍a", "x" * 20])
+@pytest.mark.parametrize("emoji", ["a", "ok", "👍 ", "1", ":)", "👍a", "x" * 20, "👍👍", "🇩🇪🇫🇷"])
 def test_anything_but_one_emoji_is_refused_naming_emoji(emoji):
     with pytest.raises(InvalidArgument) as refused:
         content.check_emoji(emoji)

@@ -13,6 +13,7 @@ from tests.support.fake_uow import FakeUnitOfWork
 from tests.support.messaging_fakes import (
     MEMBERS,
     T,
+    config,
     create,
     ctx,
     send,
@@ -36,6 +37,17 @@ def test_a_direct_conversation_with_another_key_is_another_conversation():
     plain, _ = create(uow, "ann", ["bob"], "direct")
     keyed, _ = create(uow, "ann", ["bob"], "direct", key="order-42")
     assert plain.id != keyed.id
+
+
+def test_a_products_own_direct_type_between_the_same_people_is_another_conversation():
+    direct = messaging_config().types["direct"]
+    with_consult = config(types={**messaging_config().types, "consult": direct})
+    uow = FakeUnitOfWork()
+    plain, _ = create(uow, "ann", ["bob"], "direct", config=with_consult)
+    consult, created = create(uow, "ann", ["bob"], "consult", config=with_consult)
+    again, created_again = create(uow, "bob", ["ann"], "consult", config=with_consult)
+    assert plain.id != consult.id and (created, created_again) == (True, False)
+    assert (again.id, again.type, stored(uow, plain.id).type) == (consult.id, "consult", "direct")
 
 
 def test_creating_a_conversation_emits_conversation_created_with_its_participants():
@@ -133,3 +145,34 @@ def test_only_the_creator_or_an_admin_adds_members_and_nobody_changes_a_direct_o
                 u, ctx("ann", "tenant-admin"), T, messaging_config(), direct.id, ["dan"], MEMBERS
             )
         )
+
+
+def test_a_tenant_admin_outside_a_group_adds_removes_and_closes_but_others_outside_may_not():
+    from shared.auth_context import AuthContext
+
+    uow = FakeUnitOfWork()
+    group, _ = create(uow, "ann", ["bob"])
+    admin = ctx("dan", "tenant-admin")
+    add = conversations.add_participants
+    uow.run(lambda u: add(u, admin, T, messaging_config(), group.id, ["cat"], MEMBERS))
+    uow.run(lambda u: conversations.remove_participant(u, admin, T, group.id, "bob"))
+    uow.run(lambda u: conversations.close_conversation(u, admin, T, group.id))
+    after = stored(uow, group.id)
+    assert (after.participant_ids, after.status.value) == (["ann", "cat"], "closed")
+    assert "dan" not in after.participants  # managing did not make the admin a participant
+
+    other, _ = create(uow, "ann", ["bob"])
+    elsewhere = AuthContext(uid="dan", tenant_id="t2", roles=("tenant-admin",))
+    for outsider in (ctx("dan"), elsewhere):
+        for command in (
+            lambda u, who=outsider: add(u, who, T, messaging_config(), other.id, ["cat"], MEMBERS),
+            lambda u, who=outsider: conversations.remove_participant(u, who, T, other.id, "bob"),
+            lambda u, who=outsider: conversations.close_conversation(u, who, T, other.id),
+        ):
+            with pytest.raises(PermissionDenied) as refused:
+                uow.run(command)
+            assert refused.value.type == "messaging/not-participant"
+    with pytest.raises(PermissionDenied) as refused:
+        uow.run(lambda u: conversations.close_conversation(u, ctx("bob"), T, other.id))
+    assert refused.value.type == "messaging/not-manager"
+    assert stored(uow, other.id).participant_ids == ["ann", "bob"]

@@ -3,11 +3,14 @@ work (no emulator)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from messaging import blocking, content, conversations, reading
+from messaging import repositories as repos
 from messaging.models.config import MessagingConfig, messaging_config
 from messaging.models.requests import AttachmentReceipt
 from shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted
@@ -44,6 +47,26 @@ def test_a_retried_send_with_the_same_client_message_id_writes_nothing_twice():
     again = send(uow, "ann", conversation.id, client_message_id="c1", new_id="x2")
     assert again.duplicate and again.message.id == first.message.id
     assert stored(uow, conversation.id).seq == 1 and total(uow, "bob") == 1
+
+
+def test_a_retry_after_the_conversation_closed_or_the_sender_left_answers_the_first_message():
+    uow = FakeUnitOfWork()
+    pair, _ = create(uow, "ann", ["bob"])
+    trio, _ = create(uow, "ann", ["bob", "cat"])
+    first = send(uow, "bob", pair.id, client_message_id="c1")
+    uow.run(lambda u: conversations.close_conversation(u, ctx("ann"), T, pair.id))
+    again = send(uow, "bob", pair.id, client_message_id="c1")
+    assert again.duplicate and again.message.id == first.message.id
+    with pytest.raises(FailedPrecondition):  # another sender's same key is a new message
+        send(uow, "ann", pair.id, client_message_id="c1")
+
+    left = send(uow, "cat", trio.id, client_message_id="c2")
+    uow.run(lambda u: conversations.remove_participant(u, ctx("cat"), T, trio.id, "cat"))
+    again = send(uow, "cat", trio.id, client_message_id="c2")
+    assert again.duplicate and again.message.id == left.message.id
+    assert stored(uow, trio.id).seq == 1 and total(uow, "ann") == 2  # one per conversation
+    with pytest.raises(PermissionDenied):
+        send(uow, "cat", trio.id, client_message_id="c3")
 
 
 def test_a_message_without_text_or_attachments_is_refused_naming_text():
@@ -127,6 +150,33 @@ def test_mark_read_moves_forward_only_and_keeps_totals_exact():
     assert stored(uow, conversation.id).read_positions["bob"] == 2 and total(uow, "bob") == 1
     uow.run(lambda u: reading.mark_read(u, ctx("bob"), T, conversation.id, "m3"))
     assert total(uow, "bob") == 0
+
+
+class SendsBeforeCommit(FakeUnitOfWork):
+    """A unit during whose work, just as it stages its first write to an unread total,
+    another unit (``meanwhile``) commits on the same store."""
+
+    def __init__(self, store: Any, meanwhile: Callable[[], object]) -> None:
+        super().__init__(store)
+        self.meanwhile: list[Callable[[], object]] = [meanwhile]
+
+    def stage(self, path: str, doc_id: str, doc: Any) -> None:
+        if path == str(repos.unread_totals(T).path) and self.meanwhile:
+            self.meanwhile.pop()()
+        super().stage(path, doc_id, doc)
+
+
+def test_a_recount_racing_a_send_runs_again_and_leaves_the_total_exact():
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob"])
+    send(uow, "ann", conversation.id)
+    uow.run(lambda u: u.bind(repos.unread_totals(T)).increment("bob", {"unread_count": 5}))
+    racing = SendsBeforeCommit(
+        uow.store, lambda: send(FakeUnitOfWork(uow.store), "ann", conversation.id)
+    )
+    assert racing.run(lambda u: reading.recount(u, T, "bob")) == 2
+    assert racing.attempts == 2  # the send committed after the total was read: run again
+    assert total(uow, "bob") == stored(uow, conversation.id).unread_counts["bob"] == 2
 
 
 def test_mark_read_of_a_message_of_another_conversation_names_message_id():
