@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.errors import InvalidArgument
 from shared.static_config import load_static
 from user.models.profiles import PERSONAL_FIELDS, UserProfile, UserType
-from user.models.requests import EDITABLE_FIELDS
 
 CONFIG_FILE = "user_attributes.yaml"
 BASELINE_PROTECTED = frozenset(
@@ -97,6 +96,8 @@ class AttributeConfig(BaseModel):
                         f"{section}.{user_type.value}.write names protected fields: "
                         f"{sorted(forbidden)}"
                     )
+                from user.models.requests import EDITABLE_FIELDS  # not at a trigger's start
+
                 not_editable = access.write - EDITABLE_FIELDS
                 if not_editable:
                     raise ValueError(

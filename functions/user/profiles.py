@@ -23,7 +23,6 @@ from user import private_fields
 from user import repositories as repos
 from user.attributes import FieldAccess, attribute_config, check_writable, visible
 from user.models.profiles import UserProfile, UserType, search_fields
-from user.models.requests import ProfileChanges
 
 READ_OTHERS = "users.read"
 NOT_NULL = ("display_name", "type")
@@ -101,6 +100,8 @@ def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
             "Name at least one field to change",
             fields=[{"field": "(request)", "message": "no field to change"}],
         )
+    from user.models.requests import ProfileChanges  # a callable's model, not a trigger's
+
     try:
         parsed = ProfileChanges.model_validate_json(
             json.dumps(raw_changes), strict=True, extra="forbid"
