@@ -7,6 +7,7 @@ worker of the Functions emulator) serves one function, named by ``FUNCTION_TARGE
 only the module that defines it, so its cold start pays for that service alone.
 """
 
+import gc
 import importlib
 import os
 
@@ -182,11 +183,22 @@ def modules_for(target: str | None) -> list[str]:
     return list(FUNCTIONS)
 
 
-# The SDK verifies callable ID tokens with the default Admin app before our code runs; creating
-# it is cheap (credentials load on first use).
-init_admin_app()
-for _module in modules_for(os.environ.get("FUNCTION_TARGET")):
-    _loaded = importlib.import_module(_module)
-    globals().update({name: getattr(_loaded, name) for name in FUNCTIONS[_module]})
+# The garbage collector is paused while the SDK, pydantic and our modules load, then what they
+# loaded is frozen. Importing creates 65-160 thousand objects that live as long as the process,
+# and about 780 of them are garbage: collecting as they appear cost 45-58 ms of every cold start
+# (one full pass plus ~150 young ones, measured with ``gc.callbacks``), and every later full
+# pass would scan them again. Frozen, they are never scanned; the collector runs as usual on
+# what requests allocate.
+gc.disable()
+try:
+    # The SDK verifies callable ID tokens with the default Admin app before our code runs;
+    # creating it is cheap (credentials load on first use).
+    init_admin_app()
+    for _module in modules_for(os.environ.get("FUNCTION_TARGET")):
+        _loaded = importlib.import_module(_module)
+        globals().update({name: getattr(_loaded, name) for name in FUNCTIONS[_module]})
+    gc.freeze()
+finally:
+    gc.enable()
 
 __all__ = sorted(name for names in FUNCTIONS.values() for name in names)
