@@ -12,8 +12,6 @@ when the key is created or rotated. The customer service issues, rotates and rev
 these functions; any service authenticates an external request with :func:`authenticate`.
 """
 
-from __future__ import annotations
-
 import base64
 import hashlib
 import hmac

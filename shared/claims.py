@@ -6,8 +6,6 @@ module checks shape and size first and refuses clearly (``claims/too-large``), s
 never reaches the Auth API half-way through a bulk run.
 """
 
-from __future__ import annotations
-
 import json
 from typing import Any
 

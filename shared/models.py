@@ -6,8 +6,6 @@ and values round-trip faithfully (timestamps stay timestamps, enums are stored b
 nested models become maps).
 """
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from enum import Enum

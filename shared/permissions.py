@@ -4,8 +4,6 @@ A role grants permission patterns (``example.projects.*``; ``*`` for everything)
 declares the one permission it needs; the check is data-driven, never ``if role == ...``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 

@@ -20,8 +20,6 @@ How it stays correct under at-least-once delivery:
 - **Each kind's page work is idempotent per document** (each kind says how).
 """
 
-from __future__ import annotations
-
 import hashlib
 import time
 import uuid

@@ -13,8 +13,6 @@ emits it in an event (``auth.password_reset_requested`` / ``auth.email_verificat
 the contract with the notifications service that delivers it.
 """
 
-from __future__ import annotations
-
 import random
 import uuid
 from datetime import timedelta

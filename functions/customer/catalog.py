@@ -1,7 +1,5 @@
 """The products a tenant can subscribe to, declared in ``static/products.yaml``."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.static_config import load_static

@@ -4,8 +4,6 @@ Each takes the tenant already resolved from a verified API key, so nothing here 
 another tenant. Answers are JSON-ready dicts with ``nextCursor`` (None on the last page).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import ConfigDict, Field

@@ -21,8 +21,6 @@ Idempotent per item: deletes find objects gone, receipts move only along their s
 (:mod:`files.receipts`), so a page processed twice changes nothing more.
 """
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor

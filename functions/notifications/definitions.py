@@ -7,8 +7,6 @@ every template a channel names exists in the default locale, so a missing file f
 load, naming it, instead of the first delivery.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field, model_validator
@@ -75,7 +73,7 @@ class Definition(Model):
     nudges: list[Nudge] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
-    def _nudges_use_declared_channels(self) -> Definition:
+    def _nudges_use_declared_channels(self) -> "Definition":
         for nudge in self.nudges:
             if nudge.channel not in self.channels:
                 raise ValueError(f"nudge {nudge.id} uses undeclared channel {nudge.channel}")
@@ -87,7 +85,7 @@ class Definitions(Model):
     notifications: dict[str, Definition]
 
     @model_validator(mode="after")
-    def _check(self) -> Definitions:
+    def _check(self) -> "Definitions":
         import re
 
         from notifications.templates import missing_templates

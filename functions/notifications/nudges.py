@@ -9,8 +9,6 @@ written only where no record exists (or one pending and unclaimed): a redelivere
 turns a ``sent`` record into ``skipped``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import UTC, datetime
 

@@ -6,8 +6,6 @@ so a mistake in the file stops the service instead of opening a hole. Field name
 camelCase names of the wire and of Firestore.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -68,7 +66,7 @@ class AttributeConfig(BaseModel):
     others: dict[UserType, FieldAccess]
 
     @model_validator(mode="after")
-    def _safe(self) -> AttributeConfig:
+    def _safe(self) -> "AttributeConfig":
         known = profile_fields()
         missing_types = [t.value for t in UserType if t not in self.own or t not in self.others]
         if missing_types:

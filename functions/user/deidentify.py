@@ -13,8 +13,6 @@ is zero, and the daily ``user_deidentify_due`` finds every due profile across te
 Tasks cannot schedule 90 days ahead).
 """
 
-from __future__ import annotations
-
 import hashlib
 from datetime import UTC, datetime
 from typing import Any

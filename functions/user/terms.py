@@ -8,8 +8,6 @@ event id derived from the uid; the entry remembers when it was announced, so a r
 failed publish announces it again (with the same id) and a retry after a successful one does not.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -44,7 +42,7 @@ class TermsConfig(BaseModel):
     versions: list[TermsVersion] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _current_is_published(self) -> TermsConfig:
+    def _current_is_published(self) -> "TermsConfig":
         if self.current not in {v.version for v in self.versions}:
             raise ValueError(f"current terms version {self.current} is not among the versions")
         return self

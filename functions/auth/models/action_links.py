@@ -1,7 +1,5 @@
 """Requests and answers of the action-link callables (``auth.api.action_links``)."""
 
-from __future__ import annotations
-
 from shared.models import Email, Model, RequestModel
 
 

@@ -6,8 +6,6 @@ transaction), and placing a verified sign-up costs one read by id. Closed to cli
 (firestore.rules: no match).
 """
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from enum import StrEnum
@@ -58,7 +56,7 @@ class RegistrationDomain(Document):
     def txt_record(self) -> str:
         return TXT_PREFIX + self.verification_token
 
-    def public(self) -> DomainPublic:
+    def public(self) -> "DomainPublic":
         return DomainPublic(
             domain=self.domain,
             status=self.status,

@@ -4,8 +4,6 @@ External systems see a fixed, narrow view of a tenant's data: a user is only ``i
 ``displayName``, ``roles`` and ``disabled``, whatever else the profile holds.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from shared.models import Model
@@ -25,7 +23,7 @@ class ExternalUser(Model):
     disabled: bool
 
     @classmethod
-    def of(cls, user: DirectoryEntry) -> ExternalUser:
+    def of(cls, user: DirectoryEntry) -> "ExternalUser":
         return cls(
             id=user.id,
             email=user.email,

@@ -4,8 +4,6 @@ The stored key (``shared.api_keys.ApiKey``) lives in the shared package, which v
 what a caller ever sees of a key is :class:`ApiKeyPublic`: no salt, no hash, no secret.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from typing import Annotated
@@ -61,7 +59,7 @@ class ApiKeyPublic(Model):
     revoked_by: str | None = None
 
     @classmethod
-    def of(cls, key: ApiKey) -> ApiKeyPublic:
+    def of(cls, key: ApiKey) -> "ApiKeyPublic":
         return cls.model_validate(key.model_dump(exclude={"salt", "secret_hash"}))
 
 

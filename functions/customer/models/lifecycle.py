@@ -1,7 +1,5 @@
 """Requests and answers of the tenant lifecycle: deactivate, reactivate."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field

@@ -6,8 +6,6 @@ payload is a union discriminated on ``kind``, so a bad field is named with its k
 :class:`customer.models.tenants.Location` (``customer_create`` writes the tenant's headquarters).
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 

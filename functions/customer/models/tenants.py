@@ -5,8 +5,6 @@ lifecycle state. Organisation data (locations, departments, clients, contacts), 
 API keys live in the tenant's subcollections (``customer.repositories``).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated

@@ -1,7 +1,5 @@
 """Documents, requests and answers of the example service."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated

@@ -1,7 +1,5 @@
 """Documents, declarations, requests and answers of the files service."""
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from enum import StrEnum
@@ -91,7 +89,7 @@ class FileReceipt(Document):
         description="Uploaded through a resumable session (usable for a week, not minutes).",
     )
 
-    def public_view(self, *, with_token: bool = False) -> ReceiptView:
+    def public_view(self, *, with_token: bool = False) -> "ReceiptView":
         """What a caller sees; the token only for the uploader's own answer."""
         return ReceiptView(
             id=self.id,

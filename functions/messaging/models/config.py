@@ -1,7 +1,5 @@
 """``static/messaging.yaml``: conversation types and send limits, validated at load."""
 
-from __future__ import annotations
-
 from pydantic import Field, model_validator
 
 from shared.models import Model
@@ -24,7 +22,7 @@ class ConversationType(Model):
     mentions_notify: bool = True
 
     @model_validator(mode="after")
-    def _direct_is_two(self) -> ConversationType:
+    def _direct_is_two(self) -> "ConversationType":
         if self.direct and self.max_participants != 2:
             raise ValueError("a direct type has exactly 2 participants")
         return self
@@ -44,7 +42,7 @@ class MessagingConfig(Model):
     types: dict[str, ConversationType]
 
     @model_validator(mode="after")
-    def _has_direct_and_group(self) -> MessagingConfig:
+    def _has_direct_and_group(self) -> "MessagingConfig":
         missing = {"direct", "group"} - set(self.types)
         if missing:
             raise ValueError(f"types must declare {sorted(missing)}")

@@ -1,7 +1,5 @@
 """Conversations, messages and the per-user documents of the messaging service (stored)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Any

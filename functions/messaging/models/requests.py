@@ -1,7 +1,5 @@
 """Requests and answers of the messaging callables."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

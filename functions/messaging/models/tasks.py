@@ -1,7 +1,5 @@
 """Payloads of the messaging service's task queues."""
 
-from __future__ import annotations
-
 from shared.models import Model
 
 

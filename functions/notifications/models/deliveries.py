@@ -1,7 +1,5 @@
 """Dispatch requests, delivery records and the tasks that carry them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Any

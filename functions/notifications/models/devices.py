@@ -1,7 +1,5 @@
 """Device tokens for push (FCM): closed to clients, registered through callables."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated

@@ -1,7 +1,5 @@
 """In-app notifications and the unread badge (contract: SPEC section 8)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from pydantic import Field

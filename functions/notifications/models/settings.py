@@ -1,7 +1,5 @@
 """Per-user notification settings (quiet hours) and per-tenant channel settings."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator

@@ -1,7 +1,5 @@
 """Requests and answers of user deactivation and reactivation, one user or all of a tenant."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

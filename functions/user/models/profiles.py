@@ -6,8 +6,6 @@ everything else is the user service's. Which fields a caller may read or change 
 ``static/user_attributes.yaml`` (``user.attributes``), not here.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self

@@ -4,8 +4,6 @@ Profiles travel as plain dicts on the way out: what a caller sees is filtered fi
 ``static/user_attributes.yaml`` (``user.attributes``), so no fixed answer model fits them all.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
