@@ -7,11 +7,12 @@ module of that function is imported), per service module.
 
 Two floors: the SDK's trigger modules alone, and those plus pydantic (which every function of
 the foundation needs to validate its payloads, so no function of ours can start below it).
-Each figure is the fastest of several fresh interpreters, the three imports interleaved (the OS
-file cache is warm after the first run, as it is on a warm Cloud Run instance image). The
-fastest, not the median, as Python's ``timeit`` advises: slower runs measure other processes
-on the machine, and on these 2 shared cores the median of a few runs moved a module's ratio
-between 1.2x and 1.9x from one run of this bench to the next. No emulators needed.
+Each figure is the fastest of several fresh interpreters, every target and its floors taken
+round-robin (the OS file cache is warm after the first run, as it is on a warm Cloud Run
+instance image). The fastest, not the median, as Python's ``timeit`` advises: slower runs
+measure other processes on the machine, and on these 2 shared cores the median of a few runs
+moved a module's ratio between 1.2x and 1.9x from one run of this bench to the next. No
+emulators needed.
 
 Both sides import compiled bytecode, as an instance does: the SDK and pydantic from the venv's
 ``__pycache__`` (written by pip), our modules from theirs (written by the first, unmeasured
@@ -102,14 +103,14 @@ def validation_modules(loaded: list[str]) -> list[str]:
 
 @dataclass
 class ColdStart:
-    """Fastest import times (ms), runs interleaved: ``main``, its two floors and, when asked
-    for, ``main`` without its garbage-collector pause."""
+    """Fastest import times (ms): ``main``, its two floors, and ``main`` without its
+    garbage-collector pause."""
 
     main: float
     sdk: float
     sdk_pydantic: float
     loaded: list[str]
-    main_gc_as_usual: float | None = None
+    main_gc_as_usual: float
 
     @property
     def over_sdk(self) -> float:
@@ -120,22 +121,37 @@ class ColdStart:
         return self.main / self.sdk_pydantic
 
 
-def measure(runs: int, target: str | None = None, *, with_gc_as_usual: bool = False) -> ColdStart:
-    first = timed_import(["main"], target)
-    sdk = trigger_modules(first["modules"])
-    sdk_pydantic = sdk + validation_modules(first["modules"])
-    times: dict[str, list[float]] = {"main": [], "sdk": [], "sdk_pydantic": []}
-    if with_gc_as_usual:
-        times["main_gc_as_usual"] = []
+def measure(runs: int, targets: list[str | None]) -> dict[str | None, ColdStart]:
+    """Each target's cold start (None: discovery), taken round-robin: every run imports each
+    target and its floors in turn, so a slow spell of the machine (these 2 shared cores have
+    them, seconds long) costs one sample of many targets rather than every sample of one.
+    Measured one target after the other, the worst module's ratio was whichever module a
+    slow spell fell on: 1.30x in one run of this bench, 1.09x with more runs the next."""
+    floors = {}
+    for target in targets:
+        loaded = timed_import(["main"], target)["modules"]
+        sdk = trigger_modules(loaded)
+        floors[target] = (loaded, sdk, sdk + validation_modules(loaded))
+    times: dict[str | None, dict[str, list[float]]] = {
+        target: {"main": [], "sdk": [], "sdk_pydantic": [], "main_gc_as_usual": []}
+        for target in targets
+    }
     for _ in range(runs):
-        times["main"].append(timed_import(["main"], target)["seconds"])
-        times["sdk"].append(timed_import(sdk)["seconds"])
-        times["sdk_pydantic"].append(timed_import(sdk_pydantic)["seconds"])
-        if with_gc_as_usual:
+        for target in targets:
+            _, sdk, sdk_pydantic = floors[target]
+            samples = times[target]
+            samples["main"].append(timed_import(["main"], target)["seconds"])
+            samples["sdk"].append(timed_import(sdk)["seconds"])
+            samples["sdk_pydantic"].append(timed_import(sdk_pydantic)["seconds"])
             usual = timed_import(["main"], target, gc_as_usual=True)["seconds"]
-            times["main_gc_as_usual"].append(usual)
-    fastest = {name: min(values) * 1000 for name, values in times.items()}
-    return ColdStart(loaded=first["modules"], **fastest)
+            samples["main_gc_as_usual"].append(usual)
+    return {
+        target: ColdStart(
+            loaded=floors[target][0],
+            **{name: min(values) * 1000 for name, values in times[target].items()},
+        )
+        for target in targets
+    }
 
 
 def main() -> None:
@@ -143,7 +159,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    discovery = measure(args.runs, with_gc_as_usual=True)
+    from main import FUNCTIONS
+
+    measured = measure(args.runs, [None, *(names[0] for names in FUNCTIONS.values())])
+    discovery = measured[None]
     heavy = [
         m
         for m in (
@@ -163,14 +182,7 @@ def main() -> None:
         f"({discovery.over_sdk_pydantic:.2f}x)"
     )
 
-    from main import FUNCTIONS
-
-    # Fewer runs than discovery's would leave a module's ratio to chance: with 5, one module
-    # measured 1.30x over SDK + pydantic in one run of this bench and 1.09x with 12 the next.
-    per_module = {
-        module: measure(max(7, args.runs - 2), names[0], with_gc_as_usual=True)
-        for module, names in FUNCTIONS.items()
-    }
+    per_module = {module: measured[names[0]] for module, names in FUNCTIONS.items()}
     print("a deployed instance (FUNCTION_TARGET set: one service module imported):")
     print(f"  {'module':30} {'main':>6} {'no GC pause':>11} {'SDK':>6} {'+pydantic':>9}")
     for module, m in per_module.items():
@@ -178,7 +190,7 @@ def main() -> None:
             f"  {module:30} {m.main:4.0f}ms {m.main_gc_as_usual:9.0f}ms {m.sdk:4.0f}ms "
             f"{m.sdk_pydantic:7.0f}ms  {m.over_sdk:.2f}x {m.over_sdk_pydantic:.2f}x"
         )
-    gains = [m.main_gc_as_usual - m.main for m in per_module.values() if m.main_gc_as_usual]
+    gains = [m.main_gc_as_usual - m.main for m in per_module.values()]
     print(f"  the GC pause saves a median {statistics.median(gains):.0f} ms per instance")
     for floor in ("over_sdk", "over_sdk_pydantic"):
         ratios = {module: getattr(m, floor) for module, m in per_module.items()}
