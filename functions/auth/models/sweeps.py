@@ -1,8 +1,6 @@
 """The kinds of the auth service's sweeps (the auth service stores no documents of its own
 besides its sweep jobs, ``shared.sweeps``; it reads profiles through ``user.public``)."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 
