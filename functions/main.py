@@ -189,6 +189,7 @@ def modules_for(target: str | None) -> list[str]:
 # (one full pass plus ~150 young ones, measured with ``gc.callbacks``), and every later full
 # pass would scan them again. Frozen, they are never scanned; the collector runs as usual on
 # what requests allocate.
+_collecting = gc.isenabled()
 gc.disable()
 try:
     # The SDK verifies callable ID tokens with the default Admin app before our code runs;
@@ -199,6 +200,7 @@ try:
         globals().update({name: getattr(_loaded, name) for name in FUNCTIONS[_module]})
     gc.freeze()
 finally:
-    gc.enable()
+    if _collecting:
+        gc.enable()
 
 __all__ = sorted(name for names in FUNCTIONS.values() for name in names)
