@@ -8,6 +8,7 @@ load, naming it, instead of the first delivery.
 """
 
 from enum import StrEnum
+from typing import Self
 
 from pydantic import Field, model_validator
 
@@ -73,7 +74,7 @@ class Definition(Model):
     nudges: list[Nudge] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
-    def _nudges_use_declared_channels(self) -> "Definition":
+    def _nudges_use_declared_channels(self) -> Self:
         for nudge in self.nudges:
             if nudge.channel not in self.channels:
                 raise ValueError(f"nudge {nudge.id} uses undeclared channel {nudge.channel}")
@@ -85,7 +86,7 @@ class Definitions(Model):
     notifications: dict[str, Definition]
 
     @model_validator(mode="after")
-    def _check(self) -> "Definitions":
+    def _check(self) -> Self:
         import re
 
         from notifications.templates import missing_templates

@@ -7,7 +7,7 @@ camelCase names of the wire and of Firestore.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -66,7 +66,7 @@ class AttributeConfig(BaseModel):
     others: dict[UserType, FieldAccess]
 
     @model_validator(mode="after")
-    def _safe(self) -> "AttributeConfig":
+    def _safe(self) -> Self:
         known = profile_fields()
         missing_types = [t.value for t in UserType if t not in self.own or t not in self.others]
         if missing_types:

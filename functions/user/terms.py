@@ -9,6 +9,7 @@ failed publish announces it again (with the same id) and a retry after a success
 """
 
 from datetime import UTC, datetime
+from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -42,7 +43,7 @@ class TermsConfig(BaseModel):
     versions: list[TermsVersion] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _current_is_published(self) -> "TermsConfig":
+    def _current_is_published(self) -> Self:
         if self.current not in {v.version for v in self.versions}:
             raise ValueError(f"current terms version {self.current} is not among the versions")
         return self

@@ -1,5 +1,7 @@
 """``static/messaging.yaml``: conversation types and send limits, validated at load."""
 
+from typing import Self
+
 from pydantic import Field, model_validator
 
 from shared.models import Model
@@ -22,7 +24,7 @@ class ConversationType(Model):
     mentions_notify: bool = True
 
     @model_validator(mode="after")
-    def _direct_is_two(self) -> "ConversationType":
+    def _direct_is_two(self) -> Self:
         if self.direct and self.max_participants != 2:
             raise ValueError("a direct type has exactly 2 participants")
         return self
@@ -42,7 +44,7 @@ class MessagingConfig(Model):
     types: dict[str, ConversationType]
 
     @model_validator(mode="after")
-    def _has_direct_and_group(self) -> "MessagingConfig":
+    def _has_direct_and_group(self) -> Self:
         missing = {"direct", "group"} - set(self.types)
         if missing:
             raise ValueError(f"types must declare {sorted(missing)}")
