@@ -60,13 +60,23 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def timed(action: Callable[[], object], calls: int) -> list[float]:
-    for _ in range(5):  # warm-up: the worker and the clients' connections
-        action()
-    samples = []
+    """One action's latencies (ms), after a warm-up."""
+    return round_robin({"action": action}, calls)["action"]
+
+
+def round_robin(actions: dict[str, Callable[[], object]], calls: int) -> dict[str, list[float]]:
+    """Each action's latencies (ms), the actions taken round-robin: a slow spell of the machine
+    or of the emulators then falls on every action alike instead of on whichever block of 100
+    calls it met (run one block after the other, the floors moved by 1.3-1.9x between runs)."""
+    for action in actions.values():
+        for _ in range(5):  # warm-up: the worker and the clients' connections
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(calls):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - start) * 1000)
     return samples
 
 
@@ -156,12 +166,22 @@ def main() -> None:
         def deployed_create() -> None:
             assert "result" in post(url, {"name": "Bench"}, manager)
 
-        print(f"{FUNCTION}, {args.calls} calls each:")
-        deployed = report("as deployed (functions-framework)", timed(deployed_create, args.calls))
-    emulator = report("through the Functions emulator", timed(emulator_create, args.calls))
-    refused = report("  the same, refused before writing", timed(emulator_refused, args.calls))
-    floor = report("direct write (the floor)", timed(direct_write, args.calls))
-    read = report("the caller-state read, from here", timed(caller_read, args.calls))
+        samples = round_robin(
+            {
+                "deployed": deployed_create,
+                "emulator": emulator_create,
+                "refused": emulator_refused,
+                "floor": direct_write,
+                "read": caller_read,
+            },
+            args.calls,
+        )
+    print(f"{FUNCTION}, {args.calls} calls each, round-robin:")
+    deployed = report("as deployed (functions-framework)", samples["deployed"])
+    emulator = report("through the Functions emulator", samples["emulator"])
+    refused = report("  the same, refused before writing", samples["refused"])
+    floor = report("direct write (the floor)", samples["floor"])
+    read = report("the caller-state read, from here", samples["read"])
 
     as_deployed = deployed / floor
     emulated = emulator / (refused + floor)
