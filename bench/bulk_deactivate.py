@@ -1,7 +1,7 @@
 """Bulk deactivation of a tenant's users, against the floors of the same writes made directly
 from this process (with and without reading the pages).
 
-    ops/with-emulators functions/venv/bin/python bench/bulk_deactivate.py [--users 2000]
+    ops/with-emulators functions/venv/bin/python bench/bulk_deactivate.py [--users N] [--rounds N]
 
 The bulk run is the real path: ``user.lifecycle.deactivate_all`` starts a sweep job and queues
 its task on the Cloud Tasks emulator; ``userSweepTenantUsers`` in the Functions emulator reads
@@ -121,14 +121,35 @@ def bulk(users: int) -> BulkRun:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     require_stack()
+    # The best of a few rounds, the three runs interleaved in each. One run apiece measured the
+    # Firestore emulator's JVM warming up as much as our code: batched writes went 867, 1,244,
+    # 2,004 users/s over three rounds of one run, and the single-run floor of an earlier day
+    # (1,007) made the sweep look faster than plain batched writes.
+    floors, read_writes, runs = [], [], []
     with background_triggers_paused():
         bulk(20)
-        floor_rate = floor(args.users)
-        read_write_rate = read_write_floor(args.users)
-        run = bulk(args.users)
-    print(f"bulk deactivation of {args.users} users:")
+        for _ in range(args.rounds):
+            floors.append(floor(args.users))
+            read_writes.append(read_write_floor(args.users))
+            runs.append(bulk(args.users))
+    floor_rate, read_write_rate = max(floors), max(read_writes)
+    run = BulkRun(
+        end_to_end=max(r.end_to_end for r in runs),
+        from_first_task=max(r.from_first_task for r in runs),
+        dispatch_wait_s=min(r.dispatch_wait_s for r in runs),
+    )
+    print(f"bulk deactivation of {args.users} users, the best of {args.rounds} rounds:")
+    print(
+        "  rounds (users/s): batched writes "
+        + ", ".join(f"{rate:.0f}" for rate in floors)
+        + "; read + write "
+        + ", ".join(f"{rate:.0f}" for rate in read_writes)
+        + "; sweep from its first task "
+        + ", ".join(f"{r.from_first_task:.0f}" for r in runs)
+    )
     print(f"  floor, batched writes from here       : {floor_rate:7.0f} users/s")
     print(f"  floor, read a page then write it      : {read_write_rate:7.0f} users/s")
     print(f"  user sweep, end to end                : {run.end_to_end:7.0f} users/s")
