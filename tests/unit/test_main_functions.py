@@ -22,20 +22,26 @@ print(json.dumps({{"loaded": loaded, "exposed": exposed}}))
 """
 
 
-def import_main(target: str | None) -> dict:
+def run_fresh(code: str, target: str | None = None) -> str:
+    """What ``code`` prints in a fresh interpreter started as a worker starts (in ``functions/``,
+    with ``FUNCTION_TARGET`` set to ``target`` or unset)."""
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'functions'}"}
     env.pop("FUNCTION_TARGET", None)
     if target:
         env["FUNCTION_TARGET"] = target
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(services=set(SERVICES))],
+        [sys.executable, "-c", code],
         cwd=ROOT / "functions",
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def import_main(target: str | None) -> dict:
+    return json.loads(run_fresh(PROBE.format(services=set(SERVICES)), target))
 
 
 def test_discovery_exposes_every_function_of_the_table():
@@ -60,16 +66,9 @@ def test_an_unknown_target_falls_back_to_every_function():
 
 
 def test_main_leaves_the_collector_running_and_what_it_imported_frozen():
-    code = "import gc, main; print(gc.isenabled(), gc.get_freeze_count())"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT / "functions",
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'functions'}"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    enabled, frozen = out.stdout.split()
+    enabled, frozen = run_fresh(
+        "import gc, main; print(gc.isenabled(), gc.get_freeze_count())"
+    ).split()
 
     assert enabled == "True"
     assert int(frozen) > 10_000  # the SDK, pydantic and every model class
