@@ -71,21 +71,22 @@ def _recipient(record: DeliveryRecord, request: Any) -> Any:
 def _send_email(
     record: DeliveryRecord, parts: dict[str, str], person: context.Person, brand: context.Branding
 ) -> None:
-    from notifications.channels.destinations import require_public_host
+    from notifications.channels.destinations import Destination, resolve
     from notifications.channels.email import Email, SmtpProvider
 
     address = person.email or record.recipient_email
     if not address:
         raise Undeliverable(decisions.SkipReason.NO_ADDRESS)
     settings = config()
-    provider = SmtpProvider(settings.smtp_host, settings.smtp_port, settings.sender)
+    platform = Destination.platform(settings.smtp_host, settings.smtp_port)
+    provider = SmtpProvider(platform, settings.sender)
     if record.tenant_id is not None:
         channels = repos.tenant_channels(record.tenant_id).get(repos.CHANNEL_SETTINGS)
         if channels is not None and channels.smtp is not None:
             smtp = channels.smtp
-            require_public_host(smtp.host, allow_loopback=get_settings().uses_emulators)
+            checked = resolve(smtp.host, smtp.port, allow_loopback=get_settings().uses_emulators)
             provider = SmtpProvider(
-                smtp.host, smtp.port, smtp.sender, smtp.username, smtp.password, smtp.starttls
+                checked, smtp.sender, smtp.username, smtp.password, smtp.starttls
             )
     provider.send(
         Email(

@@ -216,7 +216,8 @@ def test_an_smtp_server_that_is_down_leaves_the_delivery_dead_and_resend_sends_i
     dead = state_becomes(
         people.id, event, people.member.uid, Channel.EMAIL, DeliveryState.DEAD, timeout=60
     )
-    assert dead.attempts == 3 and dead.reason and "smtp 127.0.0.1:1" in dead.reason
+    # A generic reason: which port, address or error would make the records a port scanner.
+    assert dead.attempts == 3 and dead.reason == "provider-unreachable"
     assert mails(people.member.email) == []
 
     answer = call("notifications_update_tenant_settings", {"smtp": None}, people.admin)
@@ -265,7 +266,7 @@ def test_a_refusing_smtp_server_ends_dead_after_the_retries(people):
     dead = state_becomes(
         people.id, event, people.manager.uid, Channel.EMAIL, DeliveryState.DEAD, timeout=60
     )
-    assert "SMTPRecipientsRefused" in (dead.reason or "")
+    assert dead.reason == "provider-refused"  # the detail (SMTPRecipientsRefused) is logged
 
 
 def test_slack_and_teams_get_block_kit_and_an_adaptive_card_when_the_tenant_turns_them_on(people):

@@ -97,3 +97,28 @@ def test_webhook_urls_are_never_answered_and_must_be_https_beyond_this_machine(s
                 seeded_tenant.admin,
             )
         assert refused.value.status == "INVALID_ARGUMENT" and field in refused.value.fields
+
+
+def test_numeric_host_spellings_and_urls_two_parsers_read_differently_are_refused_when_saved(
+    seeded_tenant,
+):
+    """Each is the metadata server or loopback to a resolver or an HTTP library, while a naive
+    check saw a name or a public host (issue 20, item 7): refused, naming the field, with
+    nothing stored."""
+    smtp = {"port": 587, "sender": "mail@acme.test"}
+    hosts = ("2852039166", "0xa9fea9fe", "127.1", "0", "169.254.169.254.", "0177.0.0.1")
+    urls = (
+        "https://127.0.0.1:9980\\@hooks.example.com/x",
+        "https://user@hooks.example.com/x",
+        "https://[64:ff9b::a9fe:a9fe]/x",
+        "https://[::ffff:a9fe:a9fe]/x",
+        "https://2852039166/x",
+    )
+    cases = [({"smtp": {**smtp, "host": host}}, "smtp.host") for host in hosts]
+    cases += [({"teamsWebhookUrl": url}, "teamsWebhookUrl") for url in urls]
+    for settings, field in cases:
+        with pytest.raises(CallableError) as refused:
+            call("notifications_update_tenant_settings", settings, seeded_tenant.admin)
+        assert (refused.value.status, refused.value.fields) == ("INVALID_ARGUMENT", [field])
+    stored = repos.tenant_channels(seeded_tenant.id).get(repos.CHANNEL_SETTINGS)
+    assert stored is None or (stored.smtp is None and stored.teams_webhook_url is None)

@@ -10,14 +10,13 @@ from pydantic import ValidationError
 
 from notifications import repositories as repos
 from notifications import settings
-from notifications.channels import DeliveryFailed, destinations, webhooks
+from notifications.channels import webhooks
 from notifications.models.settings import (
     SmtpSettings,
     TenantChannels,
     UpdateTenantChannels,
 )
 from shared import settings as shared_settings
-from shared.errors import InvalidArgument
 from tests.support.notification_fakes import FakeNotifications, fake_notifications
 
 TENANT = "t1"
@@ -114,77 +113,7 @@ def test_plain_http_reaches_only_this_machine_and_only_under_the_emulators(emula
         update(teamsWebhookUrl="http://10.0.0.8/teams")
 
 
-# -- destinations: public hosts only (no request forgery into our network) ----------------------
-PRIVATE = ("10.0.0.8", "172.16.4.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "fd00::1")
-
-
-@pytest.mark.parametrize("address", [*PRIVATE, "::ffff:10.0.0.8", "127.0.0.1", "::1"])
-def test_a_non_public_address_is_refused_before_a_send_loopback_included_in_production(
-    address: str,
-):
-    with pytest.raises(DeliveryFailed, match="not a public address"):
-        destinations.require_public_host(address, allow_loopback=False)
-
-
-def test_loopback_is_allowed_under_the_emulators_and_nothing_else_private_is():
-    destinations.require_public_host("127.0.0.1", allow_loopback=True)
-    with pytest.raises(DeliveryFailed):
-        destinations.require_public_host("169.254.169.254", allow_loopback=True)
-
-
-def test_a_public_address_passes_and_an_unresolvable_name_fails_retryably():
-    destinations.require_public_host("8.8.8.8", allow_loopback=False)
-    with pytest.raises(DeliveryFailed, match="cannot be resolved"):
-        destinations.require_public_host("nothing.invalid", allow_loopback=False)
-
-
-@pytest.mark.parametrize("address", PRIVATE)
-def test_private_addresses_are_refused_when_saved_naming_the_field(emulators, fake, address):
-    emulators(True)
-    with pytest.raises(ValidationError):
-        update(slackWebhookUrl=f"https://{address.join('[]') if ':' in address else address}/x")
-    smtp = {"host": address, "port": 587, "sender": "m@acme.test"}
-    if ":" in address:
-        return  # an IPv6 literal is not a valid SMTP host name at all
-    with pytest.raises(InvalidArgument) as refused:
-        settings.update_tenant_channels(TENANT, update(smtp=smtp))
-    assert [f["field"] for f in refused.value.fields] == ["smtp.host"]
-
-
-def test_a_webhook_saved_over_plain_http_is_never_posted_to_beyond_the_emulators():
-    with pytest.raises(DeliveryFailed, match="not an https URL"):
-        webhooks.post("http://8.8.8.8/hook", {}, allow_loopback=False)
-
-
-def test_a_webhook_post_never_follows_a_redirect():
-    """A local server answers 302 to a second path: the post fails and the second path is
-    never requested (a redirect could lead to an internal host)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    paths: list[str] = []
-
-    class Redirecting(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            paths.append(self.path)
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(302)
-            self.send_header("Location", "/internal")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-        with pytest.raises(DeliveryFailed, match="answered 302"):
-            webhooks.post(url, {"text": "hi"}, allow_loopback=True)
-    finally:
-        server.shutdown()
-    assert paths == ["/hook"]
+# -- destinations: tests/unit/test_notifications_destinations.py ---------------------------------
 
 
 # -- payloads ----------------------------------------------------------------------------------

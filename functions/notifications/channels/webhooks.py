@@ -10,10 +10,20 @@ never read as markdown (a ``TextBlock`` would turn ``[bank](http://evil)`` into 
 
 from __future__ import annotations
 
+import http.client
+import ssl
 from typing import Any
 
-from notifications.channels import DeliveryFailed
-from notifications.channels.destinations import require_public_host
+from notifications.channels.destinations import (
+    REFUSED,
+    UNREACHABLE,
+    Destination,
+    Target,
+    connect,
+    failure,
+    parse_url,
+    resolve,
+)
 
 
 def slack_escape(text: str) -> str:
@@ -67,19 +77,62 @@ def teams_payload(title: str, body: str, link: str | None) -> dict[str, Any]:
 
 
 def post(url: str, payload: dict[str, Any], *, allow_loopback: bool) -> None:
-    """POST to a tenant's webhook: a public host only, and no redirect followed (a redirect
-    could lead anywhere, internal hosts included)."""
-    from urllib.parse import urlsplit
-
-    import requests
-
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not allow_loopback:  # one saved before https was required
-        raise DeliveryFailed("webhook: not an https URL")
-    require_public_host(parts.hostname or "", allow_loopback=allow_loopback)
+    """POST to a tenant's webhook: the URL parsed once, its host resolved once and every
+    address public, the request sent to that address (see ``destinations``)."""
     try:
-        response = requests.post(url, json=payload, timeout=10, allow_redirects=False)
-    except requests.RequestException as error:
-        raise DeliveryFailed(f"webhook: {type(error).__name__}") from error
-    if response.status_code >= 300:
-        raise DeliveryFailed(f"webhook answered {response.status_code}")
+        target = parse_url(url, allow_loopback=allow_loopback)
+    except ValueError as error:  # saved before today's rules
+        raise failure(UNREACHABLE, "webhook", 0, error) from error
+    destination = resolve(target.host, target.port, allow_loopback=allow_loopback)
+    send(target, destination, payload)
+
+
+class PinnedConnection(http.client.HTTPConnection):
+    """An HTTP(S) connection to a destination's checked addresses: ``http.client`` would look
+    the name up again. TLS verifies ``destination.host`` against ``trust`` (None: the system's
+    certificates)."""
+
+    def __init__(
+        self, target: Target, destination: Destination, trust: ssl.SSLContext | None, timeout: float
+    ) -> None:
+        super().__init__(destination.host, destination.port, timeout=timeout)
+        self.target, self.destination, self.trust = target, destination, trust
+        self.seconds = timeout
+
+    def connect(self) -> None:
+        sock = connect(self.destination, self.seconds)
+        if self.target.scheme == "https":
+            context = self.trust or ssl.create_default_context()
+            sock = context.wrap_socket(sock, server_hostname=self.destination.host)
+        self.sock = sock
+
+
+def send(
+    target: Target,
+    destination: Destination,
+    payload: dict[str, Any],
+    *,
+    trust: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> None:
+    """POST ``payload`` as JSON to ``target`` through a :class:`PinnedConnection`. No redirect
+    is followed (one could lead anywhere), and no proxy or netrc from the environment is used:
+    ``http.client`` does neither."""
+    import json
+
+    connection = PinnedConnection(target, destination, trust, timeout)
+    authority = target.url.split("/", 3)[2]  # the host, and the port unless the default
+    try:
+        connection.request(
+            "POST",
+            target.path,
+            body=json.dumps(payload).encode(),
+            headers={"Host": authority, "Content-Type": "application/json"},
+        )
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException) as error:
+        raise failure(UNREACHABLE, destination.host, destination.port, error) from error
+    finally:
+        connection.close()
+    if status >= 300:
+        raise failure(REFUSED, destination.host, destination.port, f"answered {status}")

@@ -39,14 +39,13 @@ class UserSettings(Document):
 
 
 def public_host(host: str) -> str:
-    """An IP literal must be a public address (names are checked before each send, by
-    ``notifications.channels.destinations``)."""
-    from notifications.channels.destinations import literal_is_unsafe
+    """A plain host name or a canonical public IP literal, in lower case (``ValueError``
+    otherwise: a numeric spelling such as ``2852039166`` or ``127.1``, a trailing dot). Names
+    are resolved and checked again before each send (``notifications.channels.destinations``)."""
+    from notifications.channels.destinations import canonical_host
     from shared.settings import get_settings
 
-    if literal_is_unsafe(host, allow_loopback=get_settings().uses_emulators):
-        raise ValueError("must be a public host")
-    return host
+    return canonical_host(host, allow_loopback=get_settings().uses_emulators)
 
 
 class SmtpSettings(Model):
@@ -68,26 +67,14 @@ class SmtpSettings(Model):
     starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
 
 
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
 def _webhook_url(value: str) -> str:
     """https only: the URL is a credential and the message may be private. Plain http only to
-    this machine, and only under the emulators (the stack's recording server)."""
-    from urllib.parse import urlsplit
-
+    this machine, and only under the emulators (the stack's recording server). Parsed by the
+    parser the send uses (``destinations.parse_url``), and stored as it rebuilt it."""
+    from notifications.channels.destinations import parse_url
     from shared.settings import get_settings
 
-    parts = urlsplit(value)
-    if not parts.hostname:
-        raise ValueError("not a URL")
-    public_host(parts.hostname)
-    if parts.scheme == "https":
-        return value
-    loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
-    if loopback and get_settings().uses_emulators:
-        return value
-    raise ValueError("must be an https URL")
+    return parse_url(value, allow_loopback=get_settings().uses_emulators).url
 
 
 WebhookUrl = Annotated[
