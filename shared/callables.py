@@ -14,8 +14,9 @@ data stands for ``{}``), scalars are not coerced (``true`` is no integer, ``"3"`
 unknown keys are refused at every depth, nested objects included (pydantic's strict mode and a
 validation-time ``extra="forbid"``; stored models stay lenient when they read documents).
 
-``on_call`` replaces ``https_fn.on_call``: a body that is not JSON gets ``invalid-argument``
-here, where the SDK would parse it inside its own handler and answer ``internal`` (HTTP 500).
+``on_call`` replaces ``https_fn.on_call``: a body that is not JSON, or nested deeper than
+:data:`MAX_BODY_DEPTH`, gets ``invalid-argument`` here, where the SDK would parse it inside its
+own handler and answer ``internal`` (HTTP 500), or Flask a bare 500 (``RecursionError``).
 """
 
 from __future__ import annotations
@@ -138,9 +139,11 @@ def on_call(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]
 
     The SDK reads the body with Flask's ``request.json`` inside its handler, so a body that is
     not JSON (or JSON but no object: ``5``) raises there and becomes ``INTERNAL`` before our
-    wrapper runs. This checks a JSON-typed body first and answers in the callable protocol's
-    error shape (HTTP 400); anything else (CORS preflight, a well-formed body) goes to the SDK
-    untouched.
+    wrapper runs; a body nested past the parser's recursion (a thousand ``[``) raises
+    ``RecursionError`` even through ``get_json(silent=True)``, which Flask answers with a bare
+    HTTP 500, signed in or not. This checks a JSON-typed body first (an object, at most
+    :data:`MAX_BODY_DEPTH` levels deep) and answers in the callable protocol's error shape (HTTP
+    400); anything else (CORS preflight, a well-formed body) goes to the SDK untouched.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -148,12 +151,15 @@ def on_call(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]
 
         @functools.wraps(sdk_handler)
         def handler(request: https_fn.Request) -> Any:
-            if (
-                request.method == "POST"
-                and request.is_json
-                and not isinstance(request.get_json(silent=True), dict)
-            ):
-                return _malformed_body(request)
+            if request.method == "POST" and request.is_json:
+                try:
+                    body = request.get_json(silent=True)
+                except RecursionError:  # nested deeper than the parser recurses
+                    return _malformed_body(request, "nested too deeply")
+                if not isinstance(body, dict):
+                    return _malformed_body(request)
+                if nested_deeper_than(body, MAX_BODY_DEPTH):
+                    return _malformed_body(request, "nested too deeply")
             return sdk_handler(request)
 
         return handler
@@ -161,16 +167,38 @@ def on_call(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]
     return decorate
 
 
-def _malformed_body(request: https_fn.Request) -> Any:
+MAX_BODY_DEPTH = 256
+"""Nesting a body may have before the SDK reads it again: far above any request model (whose
+own limit, :data:`MAX_DEPTH`, is named field by field in :func:`parse_payload`), far below the
+~1,000 frames at which Python's JSON parser (and any walk of the result) raises
+``RecursionError``, which Flask and the SDK would answer with a bare HTTP 500."""
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` holds objects or lists nested more than ``limit`` levels (walked with
+    a stack of its own, so the check cannot itself run out of recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _malformed_body(request: https_fn.Request, problem: str = "not a JSON object") -> Any:
     from flask import jsonify
 
-    _log.info("refused: malformed JSON body", extra={"path": request.path})
+    _log.info("refused: malformed JSON body (%s)", problem, extra={"path": request.path})
     error = https_fn.HttpsError(
         https_fn.FunctionsErrorCode.INVALID_ARGUMENT,
-        "The request body is not a JSON object",
+        f"The request body is {problem}",
         {
             "type": "validation/malformed-json",
-            "fields": [{"field": "(body)", "message": "not a JSON object"}],
+            "fields": [{"field": "(body)", "message": problem}],
         },
     )
     response = jsonify(error=error._as_dict())

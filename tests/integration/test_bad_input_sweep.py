@@ -297,7 +297,8 @@ def requests_call(name: str, data: dict[str, Any], user: SignedInUser) -> dict[s
 
 
 def test_every_callable_answers_a_body_that_is_no_json_object_with_invalid_argument(tenant):
-    bodies = ["", "{not json", '{"data": ', "5", "[]"]
+    deep = '{"data":' + "[" * 1000 + "]" * 1000 + "}"  # deeper than the JSON parser recurses
+    bodies = ["", "{not json", '{"data": ', "5", "[]", deep]
     headers = {
         "Content-Type": "application/json",
         "Authorization": f"Bearer {tenant.admin.id_token}",

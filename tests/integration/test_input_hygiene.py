@@ -299,13 +299,39 @@ def test_a_malformed_json_body_is_invalid_argument_not_internal(tenant, body):
     assert answer.json()["error"]["status"] == "INVALID_ARGUMENT"
 
 
+# -- issue 20, item 14: a body nested too deep for the JSON parser --------------------------------
+def nested(depth: int, kind: str) -> str:
+    """``{"data": ...}`` with ``depth`` levels of lists or objects inside."""
+    opening, closing = ("[", "]") if kind == "list" else ('{"a":', "}")
+    return '{"data":' + opening * depth + "1" + closing * depth + "}"
+
+
+@pytest.mark.parametrize("depth", [300, 1000, 100_000])
+@pytest.mark.parametrize("kind", ["list", "object"])
+@pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
+def test_a_body_nested_deeper_than_any_request_is_invalid_argument_signed_in_or_out(
+    tenant, signed_in, kind, depth
+):
+    token = tenant.member.id_token if signed_in else None
+    for name in ("example_list_projects", "auth_send_password_reset"):
+        answer = post_raw(name, nested(depth, kind), token)
+        assert answer.status_code == 400, (name, answer.status_code, answer.text[:200])
+        error = answer.json()["error"]
+        assert (error["status"], error["details"]["type"]) == (
+            "INVALID_ARGUMENT",
+            "validation/malformed-json",
+        )
+
+
 # -- helpers --------------------------------------------------------------------------------------
 _session = requests.Session()
 
 
-def post_raw(name: str, body: str, token: str) -> requests.Response:
-    """POST ``body`` as it is, with a JSON content type (the emulator hop retried)."""
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+def post_raw(name: str, body: str, token: str | None) -> requests.Response:
+    """POST ``body`` as it is, with a JSON content type (signed out without ``token``)."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     answer = _session.post(functions_url(name), data=body, headers=headers, timeout=60)
     if not answer.headers.get("Content-Type", "").startswith("application/json"):
         raise AssertionError(f"{name}: no answer of its own ({answer.status_code}): {answer.text}")
