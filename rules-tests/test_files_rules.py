@@ -1,8 +1,10 @@
 """The files service: ``tenants/{tenantId}/files/{fileId}`` (receipts) is read by its uploader
-(inside the tenant, with a role), the tenant's admins and platform admins; the quota totals
-(``fileUsage``), the cached signed URLs (``fileUrls``) and the references (``fileRefs``) are read
-by no client; nothing is
-written by any client."""
+alone (inside the tenant, with a role): a receipt holds the token that gets the file signed, and
+names a file its uploader may have sent privately, so neither the tenant's admins nor platform
+admins read it (managing users is not reading what they did not share). The quota totals
+(``fileUsage``), the pending allowances (``filePending``), the cached signed URLs
+(``fileUrls``) and the references (``fileRefs``) are read by no client; nothing is written by
+any client."""
 
 from __future__ import annotations
 
@@ -29,9 +31,9 @@ RECEIPT = access_table(
         "owner-elsewhere":        (DENY,  DENY,  DENY,  DENY,  DENY),
         "deactivated":            (DENY,  DENY,  DENY,  DENY,  DENY),
         "manager":                (DENY,  DENY,  DENY,  DENY,  DENY),
-        "tenant-admin":           (ALLOW, ALLOW, DENY,  DENY,  DENY),
-        "platform-admin":         (ALLOW, ALLOW, DENY,  DENY,  DENY),
-        "platform-role":          (ALLOW, ALLOW, DENY,  DENY,  DENY),
+        "tenant-admin":           (DENY,  DENY,  DENY,  DENY,  DENY),
+        "platform-admin":         (DENY,  DENY,  DENY,  DENY,  DENY),
+        "platform-role":          (DENY,  DENY,  DENY,  DENY,  DENY),
         "platform-admin-string":  (DENY,  DENY,  DENY,  DENY,  DENY),
     },
 )  # fmt: skip
@@ -41,7 +43,7 @@ SERVER_ONLY = (
 
 
 @pytest.mark.parametrize(CASE, RECEIPT)
-def test_a_receipt_is_read_by_its_uploader_and_admins_and_written_by_no_client(
+def test_a_receipt_and_its_token_are_read_by_its_uploader_alone_and_written_by_no_client(
     world: World, target: str, person: str, op: Op, allowed: bool
 ) -> None:
     check_access(world, target, person, op, allowed)
@@ -84,7 +86,9 @@ def test_the_uploaders_list_pinned_to_their_own_uid_is_allowed_and_shows_their_r
     assert any(name.endswith(world.targets["file-receipt"].path) for name in names), names
 
 
-@pytest.mark.parametrize("person", ["member", "owner-elsewhere", "deactivated"])
+@pytest.mark.parametrize(
+    "person", ["member", "owner-elsewhere", "deactivated", "tenant-admin", "platform-admin"]
+)
 def test_a_list_pinned_to_the_uploaders_uid_is_refused_to_anyone_else(
     world: World, person: str
 ) -> None:

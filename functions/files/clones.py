@@ -59,7 +59,7 @@ def clone(
     try:
         public = check_request(wanted, cfg)
         path = check_object_path(
-            object_path(tenant_id, grouping, new_id, new_token, source.name, public=public)
+            object_path(tenant_id, grouping, new_id, source.name, public=public)
         )
     except InvalidArgument as refused:
         raise InvalidArgument(

@@ -14,14 +14,22 @@ import hmac
 from typing import TYPE_CHECKING
 
 from files import repositories as repos
-from files.models.receipts import FileReceipt, FileStatus, ReceiptView
+from files.models.receipts import DownloadAnswer, FileReceipt, FileStatus, ReceiptView
 from shared.errors import FailedPrecondition, NotFound
 from shared.unit_of_work import in_transaction
 
 if TYPE_CHECKING:
     from shared.unit_of_work import UnitOfWork
 
-__all__ = ["ReceiptView", "add_reference", "clone", "remove_reference", "settle_scan"]
+__all__ = [
+    "DownloadAnswer",
+    "ReceiptView",
+    "add_reference",
+    "clone",
+    "holder_download_urls",
+    "remove_reference",
+    "settle_scan",
+]
 
 
 def add_reference(
@@ -70,6 +78,17 @@ def remove_reference(
         work(uow)
     else:
         in_transaction(work)
+
+
+def holder_download_urls(tenant_id: str, holder: str, file_ids: list[str]) -> DownloadAnswer:
+    """Signed download URLs for the files ``holder`` holds (no token asked): for a service
+    that has checked its caller may read ``holder`` (messaging: a participant who may read the
+    message). Files the holder does not hold are ``not-found``, those not ready ``not-ready``,
+    in ``errors`` by file id. The files a private holder keeps are signed only this way, or for
+    their uploader (``files_get_download_urls``)."""
+    from files import downloads
+
+    return downloads.holder_urls(tenant_id, holder, file_ids)
 
 
 def clone(

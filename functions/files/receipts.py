@@ -20,7 +20,7 @@ from typing import Any
 
 from files import repositories as repos
 from files.content import StoredObject
-from files.models.receipts import FileReceipt, FileStatus, Quota
+from files.models.receipts import FileReceipt, FileStatus, PendingLimit, Quota
 from files.usage import Totals
 from shared import events
 from shared.unit_of_work import UnitOfWork
@@ -45,11 +45,20 @@ class ObjectKey:
     file_id: str
 
 
-def reserve(uow: UnitOfWork, receipt: FileReceipt, default_quota: Quota) -> FileReceipt:
+def reserve(
+    uow: UnitOfWork,
+    receipt: FileReceipt,
+    default_quota: Quota,
+    pending_limit: PendingLimit | None = None,
+) -> FileReceipt:
     """Create the receipt if the tenant's quota has room for its declared size: a pending
-    upload, or a clone already ready (its copy exists), which announces itself."""
+    upload (within its uploader's ``pending_limit`` when given, counted there until it
+    settles), or a clone already ready (its copy exists), which announces itself."""
     totals = Totals(uow, receipt.tenant_id)
-    totals.require_room(receipt.declared_size, default_quota)  # the unit's one read
+    totals.require_room(receipt.declared_size, default_quota)  # the unit's reads
+    if receipt.status is FileStatus.PENDING and pending_limit is not None:
+        totals.require_pending_room(receipt, pending_limit)
+        receipt = receipt.model_copy(update={"counted_pending": True})
     created = uow.bind(repos.receipts(receipt.tenant_id)).create(receipt)
     totals.move(bytes_delta=receipt.declared_size, files_delta=1)
     if created.status is FileStatus.READY:
@@ -77,6 +86,7 @@ def settle_finalized(
         return None
     totals = Totals(uow, key.tenant_id)
     if unsettled(receipt, stored):
+        totals.leave_pending(receipt)
         ready = receipt.status is FileStatus.READY
         counted = (receipt.size or 0) if ready else receipt.declared_size
         changes: dict[str, Any] = {

@@ -65,8 +65,8 @@ def prefixes(tenant_id: str) -> list[str]:
 
 def owner_key(name: str) -> ObjectKey | None:
     """The receipt an object belongs to: a file's own object, or one of its thumbnails."""
-    parts = name.split("/", 5)
-    if len(parts) == 6 and parts[0] == thumbnails.PREFIX:
+    parts = name.split("/", 4)
+    if len(parts) == 5 and parts[0] == thumbnails.PREFIX:
         return ObjectKey(parts[1], parts[3])
     return storage_events.parse_object_path(name)
 
@@ -136,7 +136,8 @@ def existing_objects(receipts: list[FileReceipt]) -> set[str]:
     for prefix, paths in by_prefix.items():
         first, last = min(paths), max(paths)
         # Just past ``last`` (its last character's successor): names extending ``last`` would
-        # fall in too, but none exists (a receipt's token folder holds its one object).
+        # fall in too, but none exists (a receipt's folder, file id or older token folder,
+        # holds its one object).
         end = last[:-1] + chr(ord(last[-1]) + 1)
         found.update(objects.list_names(prefix, start_at=first, end_before=end, limit=None))
     return found

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from files.models.receipts import CachedUrl, FileReceipt, FileReferences, TenantUsage
+from files.models.receipts import (
+    CachedUrl,
+    FileReceipt,
+    FileReferences,
+    PendingUploads,
+    TenantUsage,
+)
 from shared import paths
 from shared.repository import CollectionGroup, CollectionRepository, where
 
@@ -19,6 +25,7 @@ USAGE = "fileUsage"
 USAGE_DOC = "totals"
 URLS = "fileUrls"
 REFS = "fileRefs"
+PENDING = "filePending"
 
 
 def receipts(tenant_id: str) -> CollectionRepository[FileReceipt]:
@@ -29,6 +36,11 @@ def receipts(tenant_id: str) -> CollectionRepository[FileReceipt]:
 def usage(tenant_id: str) -> CollectionRepository[TenantUsage]:
     """``tenants/{tenantId}/fileUsage`` (one document, ``totals``)."""
     return CollectionRepository(TenantUsage, paths.tenant_collection(tenant_id, USAGE))
+
+
+def pending_uploads(tenant_id: str) -> CollectionRepository[PendingUploads]:
+    """``tenants/{tenantId}/filePending`` (one document per uploader, by uid)."""
+    return CollectionRepository(PendingUploads, paths.tenant_collection(tenant_id, PENDING))
 
 
 def url_cache(tenant_id: str) -> CollectionRepository[CachedUrl]:

@@ -26,9 +26,11 @@ _log = logs.get_logger("files.storage_events")
 
 
 def parse_object_path(name: str) -> ObjectKey | None:
-    """The receipt behind an object path; None for anything else (thumbnails, strays)."""
-    parts = name.split("/", 5)
-    if len(parts) != 6 or parts[0] not in (PRIVATE_PREFIX, PUBLIC_PREFIX):
+    """The receipt behind an object path (``{prefix}/{tenantId}/{groupingId}/{fileId}/...``:
+    a name, or a token folder and a name for receipts made before tokens left paths); None
+    for anything else (thumbnails, strays)."""
+    parts = name.split("/", 4)
+    if len(parts) != 5 or parts[0] not in (PRIVATE_PREFIX, PUBLIC_PREFIX):
         return None
     try:
         return ObjectKey(paths.check_id(parts[1]), paths.check_id(parts[3]))

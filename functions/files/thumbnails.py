@@ -1,6 +1,6 @@
 """Thumbnails of image files, made with Pillow (imported only when an image is thumbnailed).
 
-A ready image gets ``thumbnails/{tenantId}/{groupingId}/{fileId}/{token}/{generation}.webp``
+A ready image gets ``thumbnails/{tenantId}/{groupingId}/{fileId}/{generation}.webp``
 (at most 256 px a side, EXIF orientation applied; a replaced body gets a new one, and the
 reconciliation sweep removes the old). That prefix is not one the storage consumer reads
 (:func:`files.storage_events.parse_object_path` knows only ``content/`` and ``assets/``), so
@@ -40,11 +40,15 @@ _log = logs.get_logger("files.thumbnails")
 
 
 def thumbnail_path(receipt: FileReceipt) -> str | None:
-    """Where the receipt's thumbnail lives; None for a file that gets none (not an image)."""
+    """Where the receipt's thumbnail lives; None for a file that gets none (not an image).
+
+    The object's folder under ``thumbnails/``: ``{tenantId}/{groupingId}/{fileId}``, or, for a
+    receipt made before tokens left object paths, that plus its old token folder (derived from
+    the stored path, never from the token, so replacing a token leaves the thumbnail found)."""
     if receipt.content_type not in IMAGE_TYPES or receipt.generation is None:
         return None
-    folder = f"{PREFIX}/{receipt.tenant_id}/{receipt.grouping_id}/{receipt.id}/{receipt.token}"
-    return f"{folder}/{receipt.generation}.webp"
+    folder = receipt.object_path.split("/", 1)[1].rsplit("/", 1)[0]
+    return f"{PREFIX}/{folder}/{receipt.generation}.webp"
 
 
 def render(body: bytes) -> bytes:

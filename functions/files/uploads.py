@@ -46,11 +46,17 @@ def _refuse(field: str, message: str) -> InvalidArgument:
 
 
 def object_path(
-    receipt_tenant: str, grouping_id: str, file_id: str, token: str, name: str, *, public: bool
+    receipt_tenant: str, grouping_id: str, file_id: str, name: str, *, public: bool
 ) -> str:
-    """``content/{tenantId}/{groupingId}/{fileId}/{token}/{name}`` (``assets/...`` if public)."""
+    """``content/{tenantId}/{groupingId}/{fileId}/{name}`` (``assets/...`` if public).
+
+    No token: a signed URL shows its object path to whoever sees the URL, and a token there
+    let anyone who saw one URL mint new ones (and clone the file). The file id (random, and
+    unique in the tenant) keeps paths apart. Receipts made before carry
+    ``.../{fileId}/{token}/{name}`` in ``objectPath``, which is what gets signed; their tokens
+    were replaced (``files/migrations/m0001_rotate_tokens_out_of_paths.py``)."""
     prefix = PUBLIC_PREFIX if public else PRIVATE_PREFIX
-    return f"{prefix}/{receipt_tenant}/{grouping_id}/{file_id}/{token}/{name}"
+    return f"{prefix}/{receipt_tenant}/{grouping_id}/{file_id}/{name}"
 
 
 def check_object_path(path: str) -> str:
@@ -83,6 +89,9 @@ def check_request(req: CreateUpload, cfg: FilesConfig) -> bool:
         raise _refuse("contentType", f"not allowed in {req.grouping_id}")
     if req.size > grouping.max_bytes:
         raise _refuse("size", f"over the limit of {grouping.max_bytes} bytes")
+    may_be_public = grouping.public if grouping.may_be_public is None else grouping.may_be_public
+    if req.public and not may_be_public:
+        raise _refuse("public", f"{req.grouping_id} files are never public")
     return grouping.public if req.public is None else req.public
 
 
@@ -111,7 +120,7 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
         public=public,
         token=token,
         object_path=check_object_path(
-            object_path(tenant_id, req.grouping_id, file_id, token, req.file_name, public=public)
+            object_path(tenant_id, req.grouping_id, file_id, req.file_name, public=public)
         ),
         expires_at=(
             datetime.now(UTC) + timedelta(seconds=req.expires_in_seconds)
@@ -136,7 +145,7 @@ def create_upload(tenant_id: str, uid: str, req: CreateUpload) -> UploadAnswer:
         url = objects.upload_url(receipt.object_path, receipt.content_type, signed, lifetime)
     if receipt.expires_at is not None:
         schedule_expiry(tenant_id, file_id, receipt.expires_at)
-    in_transaction(lambda uow: reserve(uow, receipt, cfg.quota))
+    in_transaction(lambda uow: reserve(uow, receipt, cfg.quota, cfg.pending_per_user))
     return UploadAnswer(
         file_id=file_id,
         upload_url=url,

@@ -8,12 +8,25 @@ together pass the quota cannot both commit on the same read.
 
 The quota: ``static/files.yaml`` names the default; a tenant's override (set by a platform
 admin, :func:`set_quota`) lives on the same totals document, so checking it is no extra read.
+
+A user's pending allowance (``pendingPerUser``): what one uploader holds reserved in uploads
+that have not arrived, on ``tenants/{tenantId}/filePending/{uid}``, read in the new upload's
+transaction (so parallel uploads cannot pass it together) and given back by blind decrements
+when a receipt leaves ``pending``. Without it one member could reserve the whole quota with
+empty uploads, for an hour, again and again.
 """
 
 from __future__ import annotations
 
 from files import repositories as repos
-from files.models.receipts import FileReceipt, FileStatus, Quota, TenantUsage
+from files.models.receipts import (
+    FileReceipt,
+    FileStatus,
+    PendingLimit,
+    PendingUploads,
+    Quota,
+    TenantUsage,
+)
 from shared.errors import ResourceExhausted
 from shared.unit_of_work import BoundRepository, UnitOfWork
 
@@ -28,6 +41,7 @@ class Totals:
 
     def __init__(self, uow: UnitOfWork, tenant_id: str) -> None:
         self._repo: BoundRepository[TenantUsage] = uow.bind(repos.usage(tenant_id))
+        self._pending: BoundRepository[PendingUploads] = uow.bind(repos.pending_uploads(tenant_id))
 
     def read(self) -> TenantUsage:
         return self._repo.get(repos.USAGE_DOC) or TenantUsage(id=repos.USAGE_DOC)
@@ -47,16 +61,42 @@ class Totals:
             )
         return used
 
+    def require_pending_room(self, receipt: FileReceipt, limit: PendingLimit) -> None:
+        """``resource-exhausted`` (``files/pending-limit``) unless the uploader's pending
+        reservations leave room for this one; then it is counted (a read, then a write: call
+        among the unit's reads, after :meth:`require_room`)."""
+        held = self._pending.get(receipt.owner_id) or PendingUploads(id=receipt.owner_id)
+        if held.bytes + receipt.declared_size > limit.bytes or held.files + 1 > limit.files:
+            raise ResourceExhausted(
+                "Too many of your uploads are still waiting for their bytes",
+                type="files/pending-limit",
+                pendingBytes=held.bytes,
+                limitBytes=limit.bytes,
+                pendingFiles=held.files,
+                limitFiles=limit.files,
+            )
+        self._pending.increment(receipt.owner_id, {"bytes": receipt.declared_size, "files": 1})
+
+    def leave_pending(self, receipt: FileReceipt) -> None:
+        """``receipt`` (as read, still ``pending``) settles: its uploader's allowance comes back
+        (a blind decrement); nothing for one that is not pending or was never counted."""
+        if receipt.status is FileStatus.PENDING and receipt.counted_pending:
+            self._pending.increment(
+                receipt.owner_id, {"bytes": -receipt.declared_size, "files": -1}
+            )
+
     def move(self, *, bytes_delta: int, files_delta: int) -> None:
         if bytes_delta or files_delta:
             self._repo.increment(repos.USAGE_DOC, {"bytes": bytes_delta, "files": files_delta})
 
     def release(self, receipt: FileReceipt) -> None:
         """Give back what a receipt counts (declared size while pending, real size once its
-        body landed); a receipt that counts nothing any more releases nothing."""
+        body landed; a pending one also its uploader's allowance); a receipt that counts
+        nothing any more releases nothing."""
         counted = counted_bytes(receipt)
         if counted is not None:
             self.move(bytes_delta=-counted, files_delta=-1)
+        self.leave_pending(receipt)
 
     def override(self, quota_bytes: int | None, quota_files: int | None) -> TenantUsage:
         """Set (None: drop) the tenant's own quota; usage already over a lowered quota stays,

@@ -46,7 +46,7 @@ def reserved(tenant_id: str, *, created_at: datetime | None = None) -> FileRecei
         content_type="image/png",
         declared_size=len(PNG),
         token=token,
-        object_path=object_path(tenant_id, "attachments", file_id, token, "p.png", public=False),
+        object_path=object_path(tenant_id, "attachments", file_id, "p.png", public=False),
         created_at=created_at,
     )
     return in_transaction(lambda uow: receipts.reserve(uow, receipt, config().quota))

@@ -15,6 +15,7 @@ from files.models.receipts import (
     FileReceipt,
     FileReferences,
     FileStatus,
+    PendingLimit,
     Quota,
     TenantUsage,
 )
@@ -123,6 +124,71 @@ def test_overriding_the_quota_keeps_the_totals():
     assert usage.quota_of(stored_totals, QUOTA) == Quota(bytes=50, files=3)
 
 
+# -- a user's pending reservations ------------------------------------------------------------
+LIMIT = PendingLimit(bytes=250, files=2)
+
+
+def pending_of(uow: FakeUnitOfWork, uid: str = "u1") -> tuple[int, int]:
+    found = uow.store.get(str(repos.pending_uploads(TENANT).path), {}).get(uid)
+    return (found.bytes, found.files) if found else (0, 0)
+
+
+def reserve_limited(uow: FakeUnitOfWork, receipt: FileReceipt) -> None:
+    uow.run(lambda u: receipts.reserve(u, receipt, QUOTA, LIMIT))
+
+
+def test_a_users_pending_reservations_stop_at_their_file_count_naming_the_limit():
+    uow = FakeUnitOfWork()
+    reserve_limited(uow, a_receipt("f0", size=10))
+    reserve_limited(uow, a_receipt("f1", size=10))
+    with pytest.raises(ResourceExhausted) as refused:
+        uow.run(lambda u: receipts.reserve(u, a_receipt("f9", size=10), QUOTA, LIMIT))
+    assert refused.value.details["type"] == "files/pending-limit"
+    assert (refused.value.details["pendingFiles"], refused.value.details["limitFiles"]) == (2, 2)
+    assert pending_of(uow) == (20, 2) and "f9" not in receipts_in(uow)
+    other = a_receipt("f8", size=10).model_copy(update={"owner_id": "u2"})
+    uow.run(lambda u: receipts.reserve(u, other, QUOTA, LIMIT))  # another user is not held up
+    assert pending_of(uow, "u2") == (10, 1)
+
+
+def test_a_users_pending_reservations_stop_at_their_bytes():
+    uow = FakeUnitOfWork()
+    uow.run(lambda u: receipts.reserve(u, a_receipt(size=200), QUOTA, LIMIT))
+    with pytest.raises(ResourceExhausted) as refused:
+        uow.run(lambda u: receipts.reserve(u, a_receipt("f2", size=51), QUOTA, LIMIT))
+    assert refused.value.details["type"] == "files/pending-limit"
+    assert pending_of(uow) == (200, 1)
+
+
+@pytest.mark.parametrize("outcome", ["ready", "rejected", "held", "expired", "gone", "unheld"])
+def test_a_reservation_leaving_pending_gives_the_users_pending_allowance_back(outcome):
+    uow = FakeUnitOfWork()
+    made = a_receipt(size=200, created_at=datetime.now(UTC))
+    uow.run(lambda u: receipts.reserve(u, made, QUOTA, LIMIT))
+    assert pending_of(uow) == (200, 1)
+    key = ObjectKey(TENANT, "f1")
+    late = datetime.now(UTC) + timedelta(days=8)
+    settle = {
+        "ready": lambda u: receipts.settle_finalized(u, key, stored(80), None),
+        "rejected": lambda u: receipts.settle_finalized(u, key, stored(80), "empty"),
+        "held": lambda u: receipts.settle_finalized(u, key, stored(80), None, hold=True),
+        "expired": lambda u: receipts.mark_expired(u, TENANT, "f1", late, timedelta(hours=1)),
+        "gone": lambda u: receipts.settle_deleted(u, key, PATH),
+        "unheld": lambda u: receipts.mark_deleted(u, TENANT, "f1"),
+    }[outcome]
+    uow.run(settle)
+    uow.run(settle)  # a repeat gives nothing back twice
+    assert pending_of(uow) == (0, 0)
+    assert receipt_in(uow).status is not FileStatus.PENDING
+
+
+def test_a_ready_clone_holds_no_pending_reservation():
+    uow = FakeUnitOfWork()
+    ready = a_receipt(size=200).model_copy(update={"status": FileStatus.READY, "size": 200})
+    uow.run(lambda u: receipts.reserve(u, ready, QUOTA, PendingLimit(bytes=1, files=1)))
+    assert pending_of(uow) == (0, 0) and totals(uow) == (200, 1)
+
+
 # -- the grouping allow-list -------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("changes", "field"),
@@ -152,6 +218,28 @@ def test_an_upload_is_public_as_its_grouping_unless_it_says_otherwise():
     assert check_request(avatar, config()) is True
     assert check_request(private_avatar, config()) is False
     assert check_request(attachment, config()) is False
+
+
+def test_a_private_grouping_refuses_an_upload_asking_to_be_public_naming_public():
+    base = {"file_name": "a.png", "content_type": "image/png", "size": 10, "public": True}
+    for grouping in ("attachments", "reviewed"):
+        request = CreateUpload.model_validate(base | {"grouping_id": grouping})
+        with pytest.raises(InvalidArgument) as refused:
+            check_request(request, config())
+        assert refused.value.details["fields"][0]["field"] == "public"
+    avatar = CreateUpload.model_validate(base | {"grouping_id": "avatars"})
+    assert check_request(avatar, config()) is True
+
+
+def test_an_object_path_names_tenant_grouping_file_and_name_but_no_token():
+    from files.uploads import object_path
+
+    assert object_path(TENANT, "attachments", "f1", "a.png", public=False) == (
+        "content/t1/attachments/f1/a.png"
+    )
+    assert object_path(TENANT, "avatars", "f1", "a.png", public=True) == (
+        "assets/t1/avatars/f1/a.png"
+    )
 
 
 @pytest.mark.parametrize(
@@ -205,7 +293,7 @@ def test_a_name_whose_object_path_exceeds_1024_utf8_bytes_is_refused_naming_file
     with pytest.raises(InvalidArgument) as refused:
         uploads.create_upload(TENANT, "u1", request)
     assert refused.value.details["fields"][0]["field"] == "fileName"
-    path = uploads.object_path(TENANT, "attachments", "f" * 20, "t" * 32, "a" * 900, public=False)
+    path = uploads.object_path(TENANT, "attachments", "f" * 20, "a" * 900, public=False)
     assert uploads.check_object_path(path) == path
 
 

@@ -72,6 +72,8 @@ def test_only_receipt_shaped_object_paths_name_a_receipt():
     key = parse_object_path("content/t1/attachments/f1/tok/name with/slash.png")
     assert key is not None and (key.tenant_id, key.file_id) == ("t1", "f1")
     assert parse_object_path("assets/t1/avatars/f1/tok/a.png") is not None
+    fresh = parse_object_path("content/t1/attachments/f1/a.png")  # no token folder any more
+    assert fresh is not None and (fresh.tenant_id, fresh.file_id) == ("t1", "f1")
     assert parse_object_path("thumbnails/t1/avatars/f1/tok/a.png") is None
     assert parse_object_path("content/t1/attachments/f1") is None
     assert parse_object_path("content/__x__/attachments/f1/tok/a.png") is None

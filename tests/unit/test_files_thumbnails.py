@@ -54,6 +54,16 @@ def test_only_images_have_a_thumbnail_path_and_it_names_the_generation():
     assert thumbnails.thumbnail_path(a_receipt()) == "thumbnails/t1/attachments/f1/tok/7.webp"
 
 
+def test_a_thumbnail_path_follows_the_objects_folder_and_never_the_token():
+    fresh = a_receipt().model_copy(
+        update={"object_path": "content/t1/attachments/f1/a.png", "token": "secret"}
+    )
+    assert thumbnails.thumbnail_path(fresh) == "thumbnails/t1/attachments/f1/7.webp"
+    rotated = a_receipt().model_copy(update={"token": "new"})  # an older path keeps its folder
+    assert thumbnails.thumbnail_path(rotated) == "thumbnails/t1/attachments/f1/tok/7.webp"
+    assert reconcile.owner_key("thumbnails/t1/attachments/f1/7.webp") is not None
+
+
 def test_the_storage_consumer_ignores_thumbnails_its_own_output():
     path = thumbnails.thumbnail_path(a_receipt())
     assert path is not None and parse_object_path(path) is None

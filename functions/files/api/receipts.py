@@ -24,7 +24,7 @@ def files_create_upload(ctx: AuthContext, req: CreateUpload) -> UploadAnswer:
 @on_call()
 @callable_endpoint(DownloadRequest, permission="files.own")
 def files_get_download_urls(ctx: AuthContext, req: DownloadRequest) -> DownloadAnswer:
-    return downloads.download_urls(ctx.tenant(req.tenant_id), req)
+    return downloads.download_urls(ctx.tenant(req.tenant_id), ctx.uid, req)
 
 
 @on_call()

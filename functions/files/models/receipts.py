@@ -29,7 +29,12 @@ class FileStatus(StrEnum):
 # -- static/files.yaml -------------------------------------------------------------------------
 class Grouping(Model):
     description: str = ""
-    public: bool = False
+    public: bool = Field(default=False, description="An upload's visibility when it names none.")
+    may_be_public: bool | None = Field(
+        default=None,
+        description="Whether an upload may ask to be public (None: as ``public``). Private "
+        "content (attachments) says no: a member may not publish what others send privately.",
+    )
     max_bytes: int = Field(gt=0)
     content_types: list[str] = Field(min_length=1)
     scan: str = Field(
@@ -43,10 +48,37 @@ class Quota(Model):
     files: int = Field(gt=0)
 
 
+class PendingLimit(Model):
+    """What one user may hold reserved in pending uploads (declared size, count), so that no
+    member can hold the tenant's quota with uploads that never arrive."""
+
+    bytes: int = Field(gt=0)
+    files: int = Field(gt=0)
+
+
+class HolderAccess(StrEnum):
+    """Who may have a held file signed (``static/files.yaml``, ``holders``)."""
+
+    TOKEN = "token"
+    """Anyone with the receipt's token (the uploader shares it as they like)."""
+    PRIVATE = "private"
+    """Its uploader through ``files_get_download_urls``; anyone else only through the holding
+    service (``files.public.holder_download_urls``), which decides who may read the holder."""
+
+
+class Holder(Model):
+    access: HolderAccess = HolderAccess.PRIVATE
+
+
 class FilesConfig(Model):
     """``static/files.yaml``."""
 
     quota: Quota
+    pending_per_user: PendingLimit
+    holders: dict[str, Holder] = Field(
+        default_factory=dict,
+        description="Holder kinds (the first segment of a holder name); undeclared: private.",
+    )
     upload_url_seconds: int = Field(default=900, gt=0)
     resumable_above_bytes: int = Field(
         default=8_388_608, gt=0, description="Larger uploads get a resumable session URL."
@@ -56,6 +88,11 @@ class FilesConfig(Model):
     pending_minutes: int = Field(default=60, gt=0)
     delete_unreferenced_after_seconds: int = Field(default=3600, ge=0)
     groupings: dict[str, Grouping]
+
+    def holder_access(self, holder: str) -> HolderAccess:
+        """How a file held by ``holder`` (``{kind}/...``) may be signed; private by default."""
+        declared = self.holders.get(holder.split("/", 1)[0])
+        return declared.access if declared is not None else HolderAccess.PRIVATE
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -88,6 +125,11 @@ class FileReceipt(Document):
         default=False,
         description="Uploaded through a resumable session (usable for a week, not minutes).",
     )
+    counted_pending: bool = Field(
+        default=False,
+        description="Counted in its uploader's pending allowance while pending (receipts made "
+        "before the allowance existed were not, and give nothing back).",
+    )
 
     def public_view(self, *, with_token: bool = False) -> "ReceiptView":
         """What a caller sees; the token only for the uploader's own answer."""
@@ -119,6 +161,14 @@ class TenantUsage(Document):
     quota_files: int | None = Field(
         default=None, description="The tenant's own file-count quota (None: the default)."
     )
+
+
+class PendingUploads(Document):
+    """``tenants/{tenantId}/filePending/{userId}`` (server-only): what the user holds reserved
+    in pending uploads, moved by increments in the units that create and settle receipts."""
+
+    bytes: int = 0
+    files: int = 0
 
 
 class CachedUrl(Document):

@@ -1,0 +1,1 @@
+"""Data migrations of the files service, applied in order by ``ops/migrate``."""
