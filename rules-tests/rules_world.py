@@ -222,6 +222,10 @@ def build_world() -> World:
                 "tenantId": home,
                 "type": "group",
                 "participantIds": [owner, callers["deactivated"].uid],
+                "participants": {
+                    owner: {"joinedSeq": 0},
+                    callers["deactivated"].uid: {"joinedSeq": 0},
+                },
                 "unreadCounts": {owner: 1},
             },
         ),

@@ -16,6 +16,7 @@ left out (keep the stored value) but not sent as ``null``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -25,6 +26,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_EXCEPT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _RESERVED = re.compile(r"^__.*__$")
 _FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+# What shows nothing: controls, format characters (zero-width spaces and joiners, bidi marks,
+# tags), surrogates, separators, lone combining marks, and the letters drawn blank (Hangul
+# fillers, the Braille blank). Unassigned code points count as shown: they may be emoji newer
+# than this Python's Unicode tables.
+_SHOWS_NOTHING = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_something(value: str) -> bool:
+    """Whether ``value`` has a character a reader would see. A text of zero-width or blank
+    characters only passes every length and control check yet shows an empty message, a blank
+    name, a "nothing" that impersonates or hides."""
+    return any(ch not in _BLANK and unicodedata.category(ch) not in _SHOWS_NOTHING for ch in value)
 
 
 def _single_line(value: str) -> str:
@@ -36,6 +50,12 @@ def _single_line(value: str) -> str:
 def _multi_line(value: str) -> str:
     if _CONTROL_EXCEPT_LAYOUT.search(value):
         raise ValueError("control characters other than newline and tab are not allowed")
+    return value
+
+
+def _visible(value: str) -> str:
+    if value and not shows_something(value):
+        raise ValueError("shows nothing: only invisible or blank characters")
     return value
 
 
@@ -90,14 +110,22 @@ Label = Annotated[
 """A short label or code: 1-100 characters on one line."""
 
 Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_single_line)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_single_line),
+    AfterValidator(_visible),
 ]
-"""One line of free text (an address line, a role in a company): at most 200, may be empty."""
+"""One line of free text (an address line, a role in a company): at most 200, may be empty,
+but not invisible (:func:`shows_something`)."""
 
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_multi_line)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(_multi_line),
+    AfterValidator(_visible),
 ]
-"""Free text over several lines (a description, feedback): at most 2,000, may be empty."""
+"""Free text over several lines (a description, feedback): at most 2,000, may be empty, but
+not invisible."""
 
 Id = Annotated[
     str,

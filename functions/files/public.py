@@ -11,6 +11,7 @@ receipt) before staging your writes. :func:`remove_reference` only writes.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from files import repositories as repos
@@ -25,6 +26,7 @@ __all__ = [
     "DownloadAnswer",
     "ReceiptView",
     "add_reference",
+    "add_references",
     "clone",
     "holder_download_urls",
     "remove_reference",
@@ -51,18 +53,52 @@ def add_reference(
 
     def work(uow: UnitOfWork) -> ReceiptView:
         receipt = uow.bind(repos.receipts(tenant_id)).get(file_id)
-        if receipt is None or (
-            token is not None and not hmac.compare_digest(receipt.token.encode(), token.encode())
-        ):
-            raise NotFound("No such file", type="files/not-found", fileId=file_id)
-        if receipt.status not in (FileStatus.PENDING, FileStatus.READY):
-            raise FailedPrecondition(
-                f"The file is {receipt.status.value}", type="files/unavailable", fileId=file_id
-            )
+        view = _referable(receipt, file_id, token)
         repos.change_holders(uow.bind(repos.references(tenant_id)), file_id, holder, add=True)
-        return receipt.public_view()
+        return view
 
     return work(uow) if uow is not None else in_transaction(work)
+
+
+def add_references(
+    tenant_id: str,
+    files: Sequence[tuple[str, str | None]],
+    holder: str,
+    *,
+    uow: UnitOfWork | None = None,
+) -> list[ReceiptView]:
+    """:func:`add_reference` for several files (``(fileId, token)`` pairs, each id once) of
+    one holder, views in the same order. Every receipt is read, in one read, before any
+    reference is written: a transaction must do its reads first, so calling
+    :func:`add_reference` twice in one unit fails on the second read. The refusals are
+    :func:`add_reference`'s, for the first file refused (its ``fileId`` in the details)."""
+    ids = [file_id for file_id, _ in files]
+    if len(set(ids)) != len(ids):
+        raise ValueError("add_references takes each file once")
+
+    def work(uow: UnitOfWork) -> list[ReceiptView]:
+        found = uow.bind(repos.receipts(tenant_id)).get_many(ids)
+        views = [_referable(found.get(file_id), file_id, token) for file_id, token in files]
+        refs = uow.bind(repos.references(tenant_id))
+        for file_id in ids:
+            repos.change_holders(refs, file_id, holder, add=True)
+        return views
+
+    return work(uow) if uow is not None else in_transaction(work)
+
+
+def _referable(receipt: FileReceipt | None, file_id: str, token: str | None) -> ReceiptView:
+    """The receipt's public view if a holder may refer to it with ``token`` (None: the id did
+    not come from a client); else the refusal :func:`add_reference` documents."""
+    if receipt is None or (
+        token is not None and not hmac.compare_digest(receipt.token.encode(), token.encode())
+    ):
+        raise NotFound("No such file", type="files/not-found", fileId=file_id)
+    if receipt.status not in (FileStatus.PENDING, FileStatus.READY):
+        raise FailedPrecondition(
+            f"The file is {receipt.status.value}", type="files/unavailable", fileId=file_id
+        )
+    return receipt.public_view()
 
 
 def remove_reference(

@@ -7,6 +7,7 @@ unit of work (the reference commits with the message, or neither does).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from messaging.models.conversations import Attachment
@@ -20,10 +21,12 @@ def holder(conversation_id: str, message_id: str) -> str:
 
 class AttachmentStore(Protocol):
     def hold(
-        self, uow: UnitOfWork, tenant_id: str, file_id: str, token: str, holder: str
-    ) -> Attachment:
-        """Register ``holder``'s interest in the file (its token checked); reads, so call it
-        before the command's writes."""
+        self, uow: UnitOfWork, tenant_id: str, files: Sequence[tuple[str, str]], holder: str
+    ) -> list[Attachment]:
+        """Register ``holder``'s interest in each ``(fileId, token)`` (each id once, its token
+        checked), in order; every file is read before anything is written, so call it before
+        the command's writes. ``NotFound`` / ``FailedPrecondition`` name the refused file in
+        ``extra["fileId"]``."""
         ...
 
     def release(self, uow: UnitOfWork, tenant_id: str, file_id: str, holder: str) -> None:
@@ -35,14 +38,15 @@ class FilesAttachments:
     """The files service's references, in the unit's Firestore transaction."""
 
     def hold(
-        self, uow: UnitOfWork, tenant_id: str, file_id: str, token: str, holder: str
-    ) -> Attachment:
-        from files.public import add_reference
+        self, uow: UnitOfWork, tenant_id: str, files: Sequence[tuple[str, str]], holder: str
+    ) -> list[Attachment]:
+        from files.public import add_references
 
-        view = add_reference(tenant_id, file_id, holder, token=token, uow=uow)
-        return Attachment(
-            file_id=view.id, name=view.name, content_type=view.content_type, size=view.size
-        )
+        views = add_references(tenant_id, list(files), holder, uow=uow)
+        return [
+            Attachment(file_id=v.id, name=v.name, content_type=v.content_type, size=v.size)
+            for v in views
+        ]
 
     def release(self, uow: UnitOfWork, tenant_id: str, file_id: str, holder: str) -> None:
         from files.public import remove_reference

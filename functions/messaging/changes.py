@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from messaging import repositories as repos
 from messaging.attachments import AttachmentStore, holder
 from messaging.content import invalid, mentions
-from messaging.conversations import MANAGE, require_open, require_participant
+from messaging.conversations import MANAGE, require_open, require_participant, require_visible
 from messaging.message_events import mention_events
 from messaging.messages import latest_of
 from messaging.models.config import MessagingConfig
@@ -26,12 +26,15 @@ MAX_REACTIONS = 100
 
 
 def _message(
-    uow: UnitOfWork, tenant_id: str, conversation_id: str, message_id: str
+    uow: UnitOfWork, ctx: AuthContext, conversation: Conversation, message_id: str
 ) -> tuple[BoundRepository[Message], Message]:
-    messages = uow.bind(repos.messages(tenant_id, conversation_id))
+    """The message, if it is one of the conversation's that the caller reads (not deleted,
+    not sent before they joined); else ``invalid-argument`` on ``messageId``."""
+    messages = uow.bind(repos.messages(conversation.tenant_id, conversation.id))
     message = messages.get(message_id)
     if message is None or message.deleted:
         raise invalid("messageId", "not a message of this conversation")
+    require_visible(message.seq, conversation, ctx.uid)
     return messages, message
 
 
@@ -57,7 +60,7 @@ def edit_message(
     conversations = uow.bind(repos.conversations(tenant_id))
     conversation = require_participant(conversations, ctx, conversation_id)
     require_open(conversation)
-    messages, message = _message(uow, tenant_id, conversation_id, message_id)
+    messages, message = _message(uow, ctx, conversation, message_id)
     if message.sender_id != ctx.uid:
         raise PermissionDenied("Only the sender may edit a message", type="messaging/not-sender")
     kind = config.types.get(conversation.type)
@@ -111,6 +114,7 @@ def delete_message(
     message = messages.get(message_id)
     if message is None:
         raise invalid("messageId", "not a message of this conversation")
+    require_visible(message.seq, conversation, ctx.uid)
     if message.deleted:
         return message
     if message.sender_id != ctx.uid and not ctx.can(MANAGE):
@@ -168,8 +172,9 @@ def react(
     transaction; at most 100 distinct emoji per message, none in a closed conversation. The
     reactions as they now stand."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    require_open(require_participant(conversations, ctx, conversation_id))
-    messages, message = _message(uow, tenant_id, conversation_id, message_id)
+    conversation = require_participant(conversations, ctx, conversation_id)
+    require_open(conversation)
+    messages, message = _message(uow, ctx, conversation, message_id)
     reactions = {k: list(v) for k, v in message.reactions.items()}
     users = reactions.get(emoji, [])
     if add and ctx.uid not in users:
@@ -203,8 +208,8 @@ def flag_message(
     """Report a message to the tenant's admins (``messageFlags``, which they read); one flag
     per message and reporter, so flagging twice keeps the first."""
     conversations = uow.bind(repos.conversations(tenant_id))
-    require_participant(conversations, ctx, conversation_id)
-    _, message = _message(uow, tenant_id, conversation_id, message_id)
+    conversation = require_participant(conversations, ctx, conversation_id)
+    _, message = _message(uow, ctx, conversation, message_id)
     if message.kind is MessageKind.SYSTEM:
         raise invalid("messageId", "system messages cannot be flagged")
     flags = uow.bind(repos.flags(tenant_id))

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from messaging.emoji import is_single_emoji
 from shared.errors import InvalidArgument
+from shared.types import shows_something
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _MENTION = re.compile(r"<@([A-Za-z0-9_-]{1,128})>")
@@ -25,13 +26,16 @@ def invalid(field: str, message: str, type: str = "validation/invalid") -> Inval
 
 
 def clean_text(text: str, *, max_length: int, field: str = "text") -> str:
-    """The text stripped; over ``max_length`` or with control characters (other than newline
-    and tab) it is refused naming ``field``."""
+    """The text stripped; over ``max_length``, with control characters (other than newline
+    and tab), or showing nothing (zero-width or blank characters only: an empty-looking
+    message that still notifies and counts) it is refused naming ``field``."""
     text = text.strip()
     if len(text) > max_length:
         raise invalid(field, f"at most {max_length} characters")
     if _CONTROL.search(text):
         raise invalid(field, "control characters other than newline and tab are not allowed")
+    if text and not shows_something(text):
+        raise invalid(field, "shows nothing: only invisible or blank characters")
     return text
 
 

@@ -1,5 +1,6 @@
-"""Conversations: create (direct with a deterministic id, or group), membership, close, clear
-history, mute.
+"""Conversations: create (direct with a deterministic id, or group), close, clear history,
+mute, and the checks every command shares (who is a participant, who manages, from where a
+participant reads). Membership changes are :mod:`messaging.membership`'s.
 
 Commands take a unit of work (``shared.unit_of_work``) and the tenant already resolved from
 verified claims; who the participants are (active members of the tenant, with name and photo)
@@ -112,91 +113,18 @@ def create_conversation(
         tenant_id=tenant_id,
         type=type_name,
         direct=kind.direct,
+        history=kind.history,
         key=key,
         name=name,
         created_by=ctx.uid,
         participant_ids=participant_ids,
-        participants={uid: _participant(members[uid], 0) for uid in participant_ids},
+        participants={uid: new_participant(members[uid], 0) for uid in participant_ids},
         unread_counts=dict.fromkeys(participant_ids, 0),
         read_positions=dict.fromkeys(participant_ids, 0),
     )
     conversations.create(conversation)
     uow.emit(conversation_event(CREATED, conversation, {"createdBy": ctx.uid}))
     return conversation, True
-
-
-def add_participants(
-    uow: UnitOfWork,
-    ctx: AuthContext,
-    tenant_id: str,
-    config: MessagingConfig,
-    conversation_id: str,
-    new_ids: Sequence[str],
-    members: Mapping[str, MemberInfo],
-) -> Conversation:
-    """Add members to a group (its creator or a tenant admin); they start with nothing unread
-    and read from their joining on. Adding a current participant is harmless."""
-    conversations = uow.bind(repos.conversations(tenant_id))
-    conversation = require_manager(conversations, ctx, conversation_id)
-    kind = conversation_type(config, conversation.type)
-    if kind.direct:
-        raise FailedPrecondition(
-            "A direct conversation has fixed membership", type="messaging/direct-fixed"
-        )
-    require_open(conversation)
-    added = [uid for uid in dict.fromkeys(new_ids) if uid not in conversation.participant_ids]
-    after = [*conversation.participant_ids, *added]
-    check_new_participants(kind, after, {**members, **_current(conversation)})
-    if not added:
-        return conversation
-    participants = dict(conversation.participants)
-    for uid in added:
-        participants[uid] = _participant(members[uid], conversation.seq)
-    changes = {
-        "participant_ids": after,
-        "participants": participants,
-        "unread_counts": {**conversation.unread_counts, **dict.fromkeys(added, 0)},
-        "read_positions": {**conversation.read_positions, **dict.fromkeys(added, conversation.seq)},
-    }
-    conversations.update(conversation.id, changes)
-    return conversation.model_copy(update=changes)
-
-
-def remove_participant(
-    uow: UnitOfWork, ctx: AuthContext, tenant_id: str, conversation_id: str, user_id: str
-) -> Conversation:
-    """Remove one member of a group (its creator or a tenant admin; anyone may leave). Their
-    participant info stays (``leftAt``); their unread count leaves their total. Removing
-    someone no longer there is harmless."""
-    conversations = uow.bind(repos.conversations(tenant_id))
-    if user_id == ctx.uid:
-        conversation = require_participant(conversations, ctx, conversation_id)
-    else:
-        conversation = require_manager(conversations, ctx, conversation_id)
-    if conversation.direct:
-        raise FailedPrecondition(
-            "A direct conversation has fixed membership", type="messaging/direct-fixed"
-        )
-    if user_id not in conversation.participant_ids:
-        return conversation
-    unread = conversation.unread_counts.get(user_id, 0)
-    participants = dict(conversation.participants)
-    participants[user_id] = participants.get(user_id, Participant()).model_copy(
-        update={"left_at": datetime.now(UTC)}
-    )
-    changes = {
-        "participant_ids": [uid for uid in conversation.participant_ids if uid != user_id],
-        "participants": participants,
-        "unread_counts": {k: v for k, v in conversation.unread_counts.items() if k != user_id},
-        "read_positions": {k: v for k, v in conversation.read_positions.items() if k != user_id},
-        "muted_ids": [uid for uid in conversation.muted_ids if uid != user_id],
-    }
-    if unread:
-        uow.bind(repos.unread_totals(tenant_id)).increment(
-            user_id, {"unread_count": -unread}, defaults={"user_id": user_id}
-        )
-    conversations.update(conversation.id, changes)
-    return conversation.model_copy(update=changes)
 
 
 def close_conversation(
@@ -272,9 +200,12 @@ def require_manager(
     conversations: BoundRepository[Conversation], ctx: AuthContext, conversation_id: str
 ) -> Conversation:
     """The conversation, if the caller may manage it (membership, closing): its creator while
-    a participant, or a tenant admin of its tenant, participant or not (managing is not
-    reading: the rules still show such an admin none of it). Someone else in it is refused
-    ``messaging/not-manager``; anyone else is refused as a non-participant (no probing)."""
+    a participant, or a tenant admin of its tenant, in it or not for a group (managing is not
+    reading: the rules still show such an admin none of it, and they may not add themself).
+    A direct conversation is managed by its two people only: its id derives from them, so an
+    admin outside could otherwise learn who talks to whom by closing a computed id. Someone
+    else in it is refused ``messaging/not-manager``; anyone else is refused as a
+    non-participant (no probing)."""
     conversation = _conversation_for(conversations, ctx, conversation_id, managing=True)
     if ctx.uid != conversation.created_by and not _tenant_manager(ctx, conversation):
         raise PermissionDenied(
@@ -297,7 +228,7 @@ def _conversation_for(
         conversation = None
     if conversation is None or (
         ctx.uid not in conversation.participant_ids
-        and not (managing and _tenant_manager(ctx, conversation))
+        and not (managing and not conversation.direct and _tenant_manager(ctx, conversation))
     ):
         raise PermissionDenied(
             "You are not a participant of this conversation", type="messaging/not-participant"
@@ -308,6 +239,24 @@ def _conversation_for(
 def _tenant_manager(ctx: AuthContext, conversation: Conversation) -> bool:
     """A holder of ``messaging.conversations.manage`` in the conversation's own tenant."""
     return ctx.can(MANAGE) and ctx.tenant_id == conversation.tenant_id
+
+
+def visible_from(conversation: Conversation, uid: str) -> int:
+    """The ``seq`` after which ``uid`` (a current participant) reads messages: their joining
+    (``joinedSeq``), or 0 where the conversation's type declares ``history: all``. The rules
+    enforce the same bound on clients; commands refuse an older message as not one of the
+    conversation's (a participant with no info reads from now on)."""
+    if conversation.history == "all":
+        return 0
+    participant = conversation.participants.get(uid)
+    return conversation.seq if participant is None else participant.joined_seq
+
+
+def require_visible(message_seq: int, conversation: Conversation, uid: str) -> None:
+    """``invalid-argument`` on ``messageId``, as for a message of another conversation, when
+    ``uid`` does not read the message at ``message_seq`` (sent before they joined)."""
+    if message_seq <= visible_from(conversation, uid):
+        raise invalid("messageId", "not a message of this conversation")
 
 
 def require_open(conversation: Conversation) -> None:
@@ -355,16 +304,8 @@ def is_blocked(found: Mapping[str, Blocks], first: str, second: str) -> bool:
     )
 
 
-def _participant(member: Participant, joined_seq: int) -> Participant:
+def new_participant(member: Participant, joined_seq: int) -> Participant:
+    """A participant joining now, when the conversation's ``seq`` is ``joined_seq``."""
     return Participant(
         display_name=member.display_name, photo_url=member.photo_url, joined_seq=joined_seq
     )
-
-
-def _current(conversation: Conversation) -> dict[str, MemberInfo]:
-    return {
-        uid: MemberInfo.model_validate(
-            conversation.participants.get(uid, Participant()).model_dump()
-        )
-        for uid in conversation.participant_ids
-    }

@@ -103,7 +103,7 @@ def send_message(
     )
     budgets.set(window)
     messages.create(message)
-    _append(uow, tenant_id, conversations, conversation, message)
+    conversations.update(conversation.id, appended(uow, tenant_id, conversation, message))
     return Sent(message, duplicate=False)
 
 
@@ -121,49 +121,63 @@ def post_system_message(
     conversations = uow.bind(repos.conversations(tenant_id))
     conversation = conversations.require(conversation_id)
     require_open(conversation)
-    message = Message(
+    message = system_message(conversation, text=text, data=data, new_id=new_id, now=now)
+    uow.bind(repos.messages(tenant_id, conversation_id)).create(message)
+    conversations.update(conversation.id, appended(uow, tenant_id, conversation, message))
+    return message
+
+
+def system_message(
+    conversation: Conversation,
+    *,
+    text: str,
+    data: dict[str, Any],
+    new_id: str,
+    now: datetime | None = None,
+) -> Message:
+    """The next message of ``conversation`` (as read in the unit), from the system."""
+    return Message(
         id=new_id,
-        tenant_id=tenant_id,
-        conversation_id=conversation_id,
+        tenant_id=conversation.tenant_id,
+        conversation_id=conversation.id,
         seq=conversation.seq + 1,
         kind=MessageKind.SYSTEM,
         text=text,
         data=data,
         sent_at=now or datetime.now(UTC),
     )
-    uow.bind(repos.messages(tenant_id, conversation_id)).create(message)
-    _append(uow, tenant_id, conversations, conversation, message)
-    return message
 
 
-def _append(
+def appended(
     uow: UnitOfWork,
     tenant_id: str,
-    conversations: Any,
     conversation: Conversation,
     message: Message,
-) -> None:
-    """Stage the conversation's side of a new message: ``seq``, ``latestMessage``, one more
-    unread for everyone but the sender (whose read position moves to the message), and the
-    same increments on each recipient's total."""
-    recipients = [uid for uid in conversation.participant_ids if uid != message.sender_id]
+    *,
+    readers: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The conversation's side of a new message, to write in one update with whatever else
+    the unit changes on it (a document is written once per commit): ``seq``,
+    ``latestMessage``, one more unread for every current participant but the sender and
+    ``readers`` (whose read positions move to the message: a member added by this very
+    message starts with nothing unread), and the same increments on each recipient's total."""
+    skip = {message.sender_id, *readers}
+    recipients = [uid for uid in conversation.participant_ids if uid not in skip]
     counts = dict(conversation.unread_counts)
     totals = uow.bind(repos.unread_totals(tenant_id))
     for uid in recipients:
         counts[uid] = counts.get(uid, 0) + 1
         totals.increment(uid, {"unread_count": 1}, defaults={"user_id": uid})
     updated = conversation.model_copy(update={"seq": message.seq, "unread_counts": counts})
-    if message.sender_id is not None:
-        updated, _ = move_read_position(uow, tenant_id, updated, message.sender_id, message.seq)
-    conversations.update(
-        conversation.id,
-        {
-            "seq": message.seq,
-            "latest_message": latest_of(message),
-            "unread_counts": updated.unread_counts,
-            "read_positions": updated.read_positions,
-        },
-    )
+    sender = [message.sender_id] if message.sender_id is not None else []
+    for uid in (*sender, *readers):
+        updated, _ = move_read_position(uow, tenant_id, updated, uid, message.seq)
+    return {
+        "seq": message.seq,
+        "latest_message": latest_of(message),
+        "unread_counts": updated.unread_counts,
+        "read_positions": updated.read_positions,
+    }
 
 
 def latest_of(message: Message) -> LatestMessage:
@@ -203,12 +217,17 @@ def _hold(
     receipts: Sequence[AttachmentReceipt],
     name: str,
 ) -> list[Attachment]:
-    held: list[Attachment] = []
-    for index, receipt in enumerate(receipts):
-        try:
-            held.append(store.hold(uow, tenant_id, receipt.id, receipt.token, name))
-        except NotFound as error:
-            raise invalid(f"attachments.{index}", "no such file (or a wrong token)") from error
-        except FailedPrecondition as error:
-            raise invalid(f"attachments.{index}", error.message) from error
-    return held
+    """The files held by the message: one read of every receipt, then the references (a
+    file twice is refused naming ``attachments``; a refused file names its index)."""
+    ids = [receipt.id for receipt in receipts]
+    if len(set(ids)) != len(ids):
+        raise invalid("attachments", "the same file is attached twice")
+    if not receipts:
+        return []
+    try:
+        return store.hold(uow, tenant_id, [(r.id, r.token) for r in receipts], name)
+    except (NotFound, FailedPrecondition) as error:
+        file_id = error.extra.get("fileId")
+        index = ids.index(file_id) if file_id in ids else 0
+        reason = "no such file (or a wrong token)" if isinstance(error, NotFound) else error.message
+        raise invalid(f"attachments.{index}", reason) from error

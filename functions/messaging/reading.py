@@ -10,7 +10,7 @@ conversations should one ever drift (a bug, a hand edit).
 from __future__ import annotations
 
 from messaging import repositories as repos
-from messaging.conversations import require_participant
+from messaging.conversations import require_participant, require_visible
 from messaging.models.conversations import Conversation, UnreadTotal
 from shared.auth_context import AuthContext
 from shared.errors import InvalidArgument
@@ -55,6 +55,7 @@ def mark_read(
             "No such message in this conversation",
             fields=[{"field": "messageId", "message": "not a message of this conversation"}],
         )
+    require_visible(message.seq, conversation, ctx.uid)
     conversation, moved = move_read_position(uow, tenant_id, conversation, ctx.uid, message.seq)
     if moved:
         conversations.update(

@@ -165,6 +165,7 @@ def test_two_js_sdk_frontends_converse_watch_unread_counts_and_outsiders_are_ref
         "reactions": {"👍": [member.uid]},
     }
     assert result["adminTotal"] == 1
+    assert result["joinedLater"] == ["system"]  # the announcement of their addition, no more
     assert result["refused"] == {
         "colleagueRead": "permission-denied",
         "colleagueMessages": "permission-denied",
@@ -175,6 +176,8 @@ def test_two_js_sdk_frontends_converse_watch_unread_counts_and_outsiders_are_ref
         "outsiderNamedTenant": "functions/permission-denied",
         "memberWritesConversation": "permission-denied",
         "memberUnpinnedList": "permission-denied",
+        "memberUnboundedMessages": "permission-denied",
+        "latecomerFromTheStart": "permission-denied",
     }
 
 

@@ -2,7 +2,10 @@
 // tenant) against the local stack: create the direct conversation from both sides (one
 // conversation), exchange messages, watch the unread count and total change through Firestore
 // listeners, mark read, react, edit; and a colleague outside the conversation and a user of
-// another tenant refused every path. Prints one JSON object; test_js_sdk.py checks it.
+// another tenant refused every path. Messages are listed from the reader's joining on (`seq`
+// above their `participants[uid].joinedSeq`, as the rules demand): the colleague added to a group
+// later reads from the announcement of their addition, nothing before. Prints one JSON object;
+// test_js_sdk.py checks it.
 //   node tests/js/messaging_journey.mjs ADMIN_EMAIL MEMBER_EMAIL COLLEAGUE_EMAIL OUTSIDER_EMAIL PASSWORD
 import {
   collection,
@@ -85,9 +88,14 @@ const mine = await getDocs(
   query(collection(member.db, `tenants/${t}/conversations`), where("participantIds", "array-contains", member.uid)),
 );
 result.listedConversations = mine.docs.map((d) => d.id).includes(cid);
-const messages = await getDocs(
-  query(collection(member.db, `tenants/${t}/conversations/${cid}/messages`), orderBy("seq")),
-);
+// The frontend pattern: list a conversation's messages from the caller's joining on.
+async function messagesOf(who, conversationId) {
+  const conversation = (await getDoc(doc(who.db, `tenants/${t}/conversations/${conversationId}`))).data();
+  const from = conversation.participants[who.uid].joinedSeq;
+  const path = `tenants/${t}/conversations/${conversationId}/messages`;
+  return getDocs(query(collection(who.db, path), where("seq", ">", from), orderBy("seq")));
+}
+const messages = await messagesOf(member, cid);
 result.messages = messages.docs.map((d) => d.data().text);
 result.mentions = messages.docs[1].data().mentions;
 
@@ -110,6 +118,13 @@ await adminTotal.live;
 await member.call("messaging_send_message", { conversationId: cid, text: "Yes, thanks" });
 result.adminTotal = await adminTotal;
 
+// A colleague added to a group later reads from the announcement of their addition on.
+const team = await admin.call("messaging_create_conversation", { participantIds: [member.uid], type: "group", name: "Team" });
+await admin.call("messaging_send_message", { conversationId: team.conversationId, text: "before the colleague came" });
+await admin.call("messaging_add_participants", { conversationId: team.conversationId, participantIds: [colleague.uid] });
+result.joinedLater = (await messagesOf(colleague, team.conversationId)).docs.map((d) => d.data().kind);
+const teamMessages = collection(colleague.db, `tenants/${t}/conversations/${team.conversationId}/messages`);
+
 const send = (who) => codeOf(who.call("messaging_send_message", { conversationId: cid, text: "let me in" }));
 result.refused = {
   colleagueRead: await codeOf(getDoc(conversationRef(colleague.db))),
@@ -123,6 +138,8 @@ result.refused = {
   ),
   memberWritesConversation: await codeOf(updateDoc(conversationRef(member.db), { unreadCounts: {} })),
   memberUnpinnedList: await codeOf(getDocs(collection(member.db, `tenants/${t}/conversations`))),
+  memberUnboundedMessages: await codeOf(getDocs(collection(member.db, `tenants/${t}/conversations/${cid}/messages`))),
+  latecomerFromTheStart: await codeOf(getDocs(query(teamMessages, where("seq", ">", 0), orderBy("seq")))),
 };
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -4,9 +4,10 @@ commands run on the in-memory unit of work."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from messaging import conversations, messages
+from messaging import conversations, membership, messages
 from messaging import repositories as repos
 from messaging.conversations import MemberInfo
 from messaging.models.config import MessagingConfig, messaging_config
@@ -31,13 +32,19 @@ class FakeFiles:
         self.held: list[tuple[str, str]] = []
         self.released: list[tuple[str, str]] = []
 
-    def hold(self, uow: UnitOfWork, tenant_id: str, file_id: str, token: str, holder: str) -> Any:
+    def hold(
+        self, uow: UnitOfWork, tenant_id: str, files: Sequence[tuple[str, str]], holder: str
+    ) -> list[Attachment]:
         from shared.errors import NotFound
 
-        if self.files.get(file_id) != token:
-            raise NotFound("no such file")
-        self.held.append((file_id, holder))
-        return Attachment(file_id=file_id, name=f"{file_id}.pdf", content_type="application/pdf")
+        for file_id, token in files:
+            if self.files.get(file_id) != token:
+                raise NotFound("no such file", fileId=file_id)
+        self.held.extend((file_id, holder) for file_id, _ in files)
+        return [
+            Attachment(file_id=file_id, name=f"{file_id}.pdf", content_type="application/pdf")
+            for file_id, _ in files
+        ]
 
     def release(self, uow: UnitOfWork, tenant_id: str, file_id: str, holder: str) -> None:
         self.released.append((file_id, holder))
@@ -79,6 +86,37 @@ def send(uow: FakeUnitOfWork, caller: str, cid: str, text: str = "hi", **kw: Any
             attachments=kw.get("files", FakeFiles()),
             new_id=kw.get("new_id", uuid.uuid4().hex),
             now=kw.get("now"),
+        )
+    )
+
+
+def add(uow: FakeUnitOfWork, caller: AuthContext, cid: str, ids: list[str], **kw: Any):
+    """``membership.add_participants`` as ``caller``; the announcement's id is ``new_id``."""
+    return uow.run(
+        lambda u: membership.add_participants(
+            u,
+            caller,
+            T,
+            kw.get("config", messaging_config()),
+            cid,
+            ids,
+            kw.get("members", MEMBERS),
+            new_id=kw.get("new_id", uuid.uuid4().hex),
+        )
+    )
+
+
+def remove(uow: FakeUnitOfWork, caller: AuthContext, cid: str, uid: str, **kw: Any):
+    """``membership.remove_participant`` as ``caller`` (leaving when ``uid`` is theirs)."""
+    return uow.run(
+        lambda u: membership.remove_participant(
+            u,
+            caller,
+            T,
+            cid,
+            uid,
+            kw.get("members", MEMBERS),
+            new_id=kw.get("new_id", uuid.uuid4().hex),
         )
     )
 

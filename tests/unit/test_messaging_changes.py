@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from messaging import changes, content
+from messaging import changes, content, reading
 from messaging import repositories as repos
 from messaging.models.config import messaging_config
 from messaging.models.conversations import Message
@@ -19,6 +19,7 @@ from tests.support.fake_uow import FakeUnitOfWork
 from tests.support.messaging_fakes import (
     FakeFiles,
     T,
+    add,
     create,
     ctx,
     message,
@@ -143,12 +144,12 @@ def test_reacting_in_a_closed_conversation_is_refused_as_closed_and_changes_noth
     conversation, _ = create(uow, "ann", ["bob"])
     send(uow, "ann", conversation.id, new_id="m1")
     uow.run(lambda u: conversations.close_conversation(u, ctx("ann"), T, conversation.id))
-    for add in (True, False):
+    for adding in (True, False):
         with pytest.raises(FailedPrecondition) as refused:
             uow.run(
                 partial(
                     changes.react, ctx=ctx("bob"), tenant_id=T, conversation_id=conversation.id,
-                    message_id="m1", emoji="👍", add=add,
+                    message_id="m1", emoji="👍", add=adding,
                 )
             )  # fmt: skip
         assert refused.value.type == "messaging/closed"
@@ -179,3 +180,34 @@ def test_flagging_twice_keeps_one_flag_for_the_admins():
         )
     flags = uow.store[str(repos.flags(T).path)]
     assert [f.text for f in flags.values()] == ["rude"]
+
+
+def test_a_member_added_later_cannot_touch_a_message_sent_before_they_joined():
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob"])
+    send(uow, "ann", conversation.id, new_id="m1")
+    add(uow, ctx("ann"), conversation.id, ["cat"])
+    admin = ctx("cat", "tenant-admin")
+    for command in (
+        lambda u: changes.react(
+            u, admin, T, conversation_id=conversation.id, message_id="m1", emoji="👍", add=True
+        ),
+        lambda u: changes.flag_message(
+            u, admin, T, conversation_id=conversation.id, message_id="m1", reason=""
+        ),
+        lambda u: changes.delete_message(
+            u, admin, T, conversation_id=conversation.id, message_id="m1", attachments=FakeFiles()
+        ),
+        lambda u: reading.mark_read(u, admin, T, conversation.id, "m1"),
+    ):
+        with pytest.raises(InvalidArgument) as refused:
+            uow.run(command)
+        assert refused.value.fields[0]["field"] == "messageId"
+    assert not message(uow, conversation.id, "m1").deleted
+    send(uow, "bob", conversation.id, new_id="m3")
+    reactions = uow.run(
+        lambda u: changes.react(
+            u, admin, T, conversation_id=conversation.id, message_id="m3", emoji="👍", add=True
+        )
+    )
+    assert reactions == {"👍": ["cat"]}

@@ -21,6 +21,7 @@ from tests.support.messaging_fakes import (
     config,
     create,
     ctx,
+    remove,
     send,
     stored,
     total,
@@ -61,10 +62,11 @@ def test_a_retry_after_the_conversation_closed_or_the_sender_left_answers_the_fi
         send(uow, "ann", pair.id, client_message_id="c1")
 
     left = send(uow, "cat", trio.id, client_message_id="c2")
-    uow.run(lambda u: conversations.remove_participant(u, ctx("cat"), T, trio.id, "cat"))
+    remove(uow, ctx("cat"), trio.id, "cat")
     again = send(uow, "cat", trio.id, client_message_id="c2")
     assert again.duplicate and again.message.id == left.message.id
-    assert stored(uow, trio.id).seq == 1 and total(uow, "ann") == 2  # one per conversation
+    # one message per conversation, and the announcement that cat left
+    assert stored(uow, trio.id).seq == 2 and total(uow, "ann") == 3
     with pytest.raises(PermissionDenied):
         send(uow, "cat", trio.id, client_message_id="c3")
 
@@ -132,10 +134,35 @@ def test_attachments_are_held_by_the_message_and_a_wrong_token_names_the_attachm
     sent = send(uow, "ann", conversation.id, text="", receipts=good, files=files, new_id="m1")
     assert files.held == [("f1", f"messaging/{conversation.id}/m1")]
     assert sent.message.attachments[0].file_id == "f1"
-    bad = [*good, AttachmentReceipt(id="f1", token="nope")]
+    bad = [*good, AttachmentReceipt(id="f2", token="nope")]
     with pytest.raises(InvalidArgument) as refused:
         send(uow, "ann", conversation.id, receipts=bad, files=files, new_id="m2")
     assert refused.value.fields[0]["field"] == "attachments.1"
+
+
+def test_the_same_file_attached_twice_is_refused_naming_attachments_before_any_hold():
+    uow = FakeUnitOfWork()
+    conversation, _ = create(uow, "ann", ["bob"])
+    files = FakeFiles({"f1": "tok", "f2": "two"})
+    receipts = [AttachmentReceipt(id=i, token=t) for i, t in (("f1", "tok"), ("f2", "two"))]
+    with pytest.raises(InvalidArgument) as refused:
+        send(uow, "ann", conversation.id, receipts=[*receipts, receipts[0]], files=files)
+    assert refused.value.fields[0]["field"] == "attachments"
+    assert files.held == [] and stored(uow, conversation.id).seq == 0
+    sent = send(uow, "ann", conversation.id, receipts=receipts, files=files, new_id="m1")
+    assert [a.file_id for a in sent.message.attachments] == ["f1", "f2"]
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200d\u2060\ufeff", "\u3164", "\u2800", "\u0301"])
+def test_a_text_that_shows_nothing_is_refused_naming_text(text):
+    with pytest.raises(InvalidArgument) as refused:
+        content.clean_text(text, max_length=100)
+    assert refused.value.fields[0]["field"] == "text"
+
+
+@pytest.mark.parametrize("text", ["a\u200b", "👍", "\u0e44\u0e17\u0e22", "e\u0301"])
+def test_a_text_with_something_to_see_passes_whatever_else_it_holds(text):
+    assert content.clean_text(text, max_length=100) == text
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ the transaction), run the command in a unit of work, shape the answer.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
-from messaging import blocking, conversations
+from messaging import blocking, conversations, membership
+from messaging.content import invalid
 from messaging.conversations import MemberInfo
 from messaging.models.config import messaging_config
 from messaging.models.requests import (
@@ -64,10 +66,18 @@ def messaging_create_conversation(ctx: AuthContext, req: CreateConversation) -> 
 @callable_endpoint(ParticipantsChange, permission=OWN)
 def messaging_add_participants(ctx: AuthContext, req: ParticipantsChange) -> ConversationAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
-    found = members(tenant_id, req.participant_ids)
+    found = members(tenant_id, [ctx.uid, *req.participant_ids])
+    new_id = uuid.uuid4().hex[:20]
     conversation = in_transaction(
-        lambda uow: conversations.add_participants(
-            uow, ctx, tenant_id, messaging_config(), req.conversation_id, req.participant_ids, found
+        lambda uow: membership.add_participants(
+            uow,
+            ctx,
+            tenant_id,
+            messaging_config(),
+            req.conversation_id,
+            req.participant_ids,
+            found,
+            new_id=new_id,
         )
     )
     return ConversationAnswer(conversation_id=conversation.id)
@@ -77,9 +87,11 @@ def messaging_add_participants(ctx: AuthContext, req: ParticipantsChange) -> Con
 @callable_endpoint(RemoveParticipant, permission=OWN)
 def messaging_remove_participant(ctx: AuthContext, req: RemoveParticipant) -> ConversationAnswer:
     tenant_id = ctx.tenant(req.tenant_id)
+    found = members(tenant_id, [ctx.uid])
+    new_id = uuid.uuid4().hex[:20]
     conversation = in_transaction(
-        lambda uow: conversations.remove_participant(
-            uow, ctx, tenant_id, req.conversation_id, req.participant_id
+        lambda uow: membership.remove_participant(
+            uow, ctx, tenant_id, req.conversation_id, req.participant_id, found, new_id=new_id
         )
     )
     return ConversationAnswer(conversation_id=conversation.id)
@@ -118,7 +130,11 @@ def messaging_mute(ctx: AuthContext, req: Mute) -> OkAnswer:
 @on_call()
 @callable_endpoint(BlockUser, permission=OWN)
 def messaging_block_user(ctx: AuthContext, req: BlockUser) -> OkAnswer:
+    from user.public import is_active_member
+
     tenant_id = ctx.tenant(req.tenant_id)
+    if req.user_id != ctx.uid and not is_active_member(tenant_id, req.user_id):
+        raise invalid("userId", "not a user of this tenant")
     in_transaction(lambda uow: blocking.set_blocked(uow, ctx, tenant_id, req.user_id, True))
     return OkAnswer()
 

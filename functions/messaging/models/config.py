@@ -1,6 +1,6 @@
 """``static/messaging.yaml``: conversation types and send limits, validated at load."""
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -22,6 +22,12 @@ class ConversationType(Model):
     edit_limit: int = Field(ge=0, description="Edits per message.")
     retention_days: int | None = Field(default=None, ge=1, description="None keeps for ever.")
     mentions_notify: bool = True
+    history: Literal["joined", "all"] = Field(
+        default="joined",
+        description="What a member reads: `joined`, the messages from their joining on (a "
+        "member added later, or removed and added again, reads nothing sent before); `all`, "
+        "every message. Copied onto each conversation at creation, where the rules read it.",
+    )
 
     @model_validator(mode="after")
     def _direct_is_two(self) -> Self:

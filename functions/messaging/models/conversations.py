@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -25,7 +25,11 @@ class Participant(Model):
     display_name: str = ""
     photo_url: str | None = None
     active: bool = Field(default=True, description="False once the user is deactivated.")
-    joined_seq: int = Field(default=0, description="The conversation's `seq` when they joined.")
+    joined_seq: int = Field(
+        default=0,
+        description="The conversation's `seq` when they (last) joined: they read the messages "
+        "after it (unless the conversation's `history` is `all`).",
+    )
     left_at: datetime | None = Field(default=None, description="Set when removed.")
 
 
@@ -52,6 +56,11 @@ class Conversation(Document):
     type: str
     direct: bool = Field(default=False, description="Fixed membership of two (its type's).")
     key: str | None = Field(default=None, description="A direct conversation's context key.")
+    history: Literal["joined", "all"] = Field(
+        default="joined",
+        description="Its type's `history` (rules read it): `joined` bounds each participant's "
+        "reading below by their `joinedSeq`.",
+    )
     name: str | None = None
     created_by: str
     participant_ids: list[str] = Field(description="Current participants (rules read this).")
