@@ -27,7 +27,7 @@ class AuthContext:
     roles: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
     platform_admin: bool = False
-    email: str | None = None
+    email: str | None = None  # only a verified email; None for an unverified one
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -44,7 +44,8 @@ class AuthContext:
             roles=roles,
             products=tuple(str(p) for p in claims.get("products") or ()),
             platform_admin=bool(claims.get("platformAdmin")) or PLATFORM_ADMIN_ROLE in roles,
-            email=claims.get("email"),
+            # an unverified token email is the user's say-so (updateEmail needs no proof)
+            email=claims.get("email") if claims.get("email_verified") is True else None,
             claims=dict(claims),
         )
 

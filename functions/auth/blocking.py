@@ -4,8 +4,10 @@ token already carries the tenant and roles.
 - ``before_user_created``: a new account whose provider asserts a verified email (e.g. Google)
   is placed by ``auth.signup``; every other new account starts without a tenant.
 - ``before_user_signed_in``: an account still without a tenant whose email is now verified
-  (through our verification link) is placed by the same rules at its next sign-in. Accounts
-  that have a tenant return at once: their claims are on the event, so that costs no read.
+  (through our verification link) is placed by the same rules at its next sign-in. For an
+  account that has a tenant, a verified email the profile does not hold yet (a verified email
+  change) moves the profile's email: one profile read per sign-in. An unverified email does
+  neither, and costs nothing (the facts are on the event).
 
 A failure to place never blocks the sign-up or sign-in (the account simply stays without a
 tenant, and the next sign-in tries again); it is logged.
@@ -65,8 +67,11 @@ def before_user_signed_in(
     event: identity_fn.AuthBlockingEvent,
 ) -> identity_fn.BeforeSignInResponse | None:
     user = event.data
-    if not user.email_verified or not signup.needs_placement(user.custom_claims):
-        return None  # the common case: nothing to read, nothing to change
+    if not user.email_verified:
+        return None  # an unproven email places nobody and moves no profile's email
+    if not signup.needs_placement(user.custom_claims):
+        _follow_verified_email(user)
+        return None
     with logs.invocation("before_user_signed_in"):
         placement = _place(user)
         logs.bind(tenantId=placement.tenant_id, source=placement.source)
@@ -76,3 +81,18 @@ def before_user_signed_in(
         return identity_fn.BeforeSignInResponse(
             custom_claims=signup.token_claims(user.uid, placement)
         )
+
+
+def _follow_verified_email(user: identity_fn.AuthUserRecord) -> None:
+    """A tenant user signing in with a verified email their profile does not hold yet (a
+    ``verifyBeforeUpdateEmail`` followed, which also ended their sessions): the profile's
+    email follows. One read when nothing changed; a failure is logged, never blocking."""
+    tenant_id = (user.custom_claims or {}).get("tenantId")
+    if not tenant_id or not user.email:
+        return
+    with logs.invocation("before_user_signed_in", tenantId=tenant_id):
+        try:
+            if signup.follow_verified_email(user.uid, tenant_id, user.email):
+                _log.info("the profile's email followed a verified change")
+        except Exception:
+            _log.exception("the profile's email could not follow; the next sign-in retries")

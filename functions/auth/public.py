@@ -18,6 +18,15 @@ def set_user_claims(
     return claims.set_user_claims(uid, tenant_id, roles, products)
 
 
+def refresh_claims(uid: str, tenant_id: str) -> dict[str, Any] | None:
+    """Set ``uid``'s claims from what their profile holds now (roles) and the tenant's
+    products, stamp and announce them as :func:`set_user_claims` does; None when the profile
+    or the tenant is gone. Claims always come from the profile: a caller never passes roles."""
+    from auth import claims
+
+    return claims.refresh_user_claims(uid, tenant_id)
+
+
 @dataclass(frozen=True)
 class Account:
     """What the Auth account says now (fresher than any ID token)."""
@@ -25,6 +34,7 @@ class Account:
     email: str | None
     display_name: str | None
     tenant_id: str | None
+    platform_admin: bool = False
 
 
 def account(uid: str) -> Account:
@@ -35,4 +45,10 @@ def account(uid: str) -> Account:
 
     record = auth.get_user(uid, app=admin_app())
     claims = record.custom_claims or {}
-    return Account(record.email, record.display_name, claims.get("tenantId") or None)
+    return Account(
+        record.email,
+        record.display_name,
+        claims.get("tenantId") or None,
+        platform_admin=bool(claims.get("platformAdmin"))
+        or "platform-admin" in (claims.get("roles") or []),
+    )

@@ -16,6 +16,7 @@ from typing import Any
 
 from customer import public as customer_public
 from shared import claims
+from user import public as user_public
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,9 @@ def needs_placement(custom_claims: dict[str, Any] | None) -> bool:
     """Whether a signing-in account has no tenant yet (cheap: the claims are on the event)."""
     current = custom_claims or {}
     return not current.get("tenantId") and not current.get("platformAdmin")
+
+
+def follow_verified_email(uid: str, tenant_id: str, email: str) -> bool:
+    """The profile's email follows the account's verified email (``user.public``); call only
+    for a verified email. True when it moved."""
+    return user_public.follow_verified_email(tenant_id, uid, email)

@@ -8,9 +8,9 @@ caller then sets the claims.
   the invitee got the email; the signed-in account's email must be the invitation's.
 - :func:`place_verified_email` (auth's blocking functions, for a provider-verified email):
   exactly one pending invitation for the email wins; several (from different tenants) place
-  nobody, since guessing between tenants would hand a user to the wrong one; with none, the one
-  tenant holding the email's domain as a *verified* claim (``customer.domains``) places them
-  with its default roles.
+  nobody, since guessing between tenants would hand a user to the wrong one, and so does one
+  invitation from another tenant than the one holding the email's domain as a *verified* claim
+  (``customer.domains``); with no invitation, that tenant places them with its default roles.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ class Joined:
     invitation_id: str | None = None
 
 
-def _invalid_token() -> NotFound:
-    # One answer for malformed, unknown, wrong, used, revoked and expired tokens: the caller
-    # learns nothing about which invitations exist.
+def invalid_token() -> NotFound:
+    """One answer for malformed, unknown, wrong, used, revoked and expired tokens: the caller
+    learns nothing about which invitations exist."""
     return NotFound("The invitation link is not valid (any more)", type="invitation/invalid")
 
 
@@ -77,6 +77,8 @@ def accept_invitation(
     current_tenant: str | None,
     token: str,
     display_name: str | None,
+    *,
+    platform_admin: bool = False,
 ) -> Joined:
     """Place the signed-in user ``uid`` by the invitation ``token`` names.
 
@@ -84,27 +86,33 @@ def accept_invitation(
     ``invitation/invalid``); the account's email must be the invitation's, ignoring case
     (``permission-denied``, ``invitation/email-mismatch``). A user belongs to one tenant: one
     who already has a tenant is refused (``failed-precondition``, ``invitation/has-tenant``),
-    except for a repeat of their own accepted invitation, which answers the same placement
-    again (so a client that lost the answer, or whose claims were not set, can retry).
+    except for a repeat of their own accepted invitation, which answers their place as it
+    stands (:func:`_as_it_stands`), so a client that lost the answer, or whose claims were not
+    set, can retry and gain nothing by it. A platform admin never joins a tenant
+    (``failed-precondition``, ``invitation/platform-admin``): the tenant's claims would replace
+    theirs, and the tenant's admins would hold their account.
     """
     parsed = invitation_tokens.parse(token)
     if parsed is None:
-        raise _invalid_token()
+        raise invalid_token()
     invitation = uow.bind(repos.invitations(parsed.tenant_id)).get(parsed.invitation_id)
     if invitation is None or not invitation_tokens.matches(
         parsed, invitation.token_salt, invitation.token_hash
     ):
-        raise _invalid_token()
+        raise invalid_token()
     if (email or "").lower() != invitation.email:
         raise PermissionDenied(
             "The invitation was sent to another email address",
             type="invitation/email-mismatch",
         )
     if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == uid:
-        tenant = uow.bind(repos.tenants()).require(invitation.tenant_id)
-        return Joined(tenant.id, invitation.roles, tenant.products, "invitation", invitation.id)
+        return _as_it_stands(uow, invitation, uid)
     if not _usable(invitation, datetime.now(UTC)):
-        raise _invalid_token()
+        raise invalid_token()
+    if platform_admin:
+        raise FailedPrecondition(
+            "A platform admin's account never joins a tenant", type="invitation/platform-admin"
+        )
     if current_tenant is not None:
         raise FailedPrecondition(
             "The account already belongs to a tenant", type="invitation/has-tenant"
@@ -115,6 +123,24 @@ def accept_invitation(
             "The tenant does not accept this invitation now", type="invitation/unusable"
         )
     return joined
+
+
+def _as_it_stands(uow: UnitOfWork, invitation: Invitation, uid: str) -> Joined:
+    """A repeat by the user who accepted: the tenant and the roles the profile holds now.
+
+    Never the invitation's roles: an admin demoted since (or stripped of every role) who
+    replays their link must not get the old roles back as claims. A link past its expiry, or
+    whose tenant or profile is gone, is dead (``invitation/invalid``) like any other."""
+    tenant = uow.bind(repos.tenants()).get(invitation.tenant_id)
+    roles = user_public.current_roles(uow, invitation.tenant_id, uid)
+    if (
+        invitation.expires_at <= datetime.now(UTC)
+        or tenant is None
+        or tenant.status is not TenantStatus.ACTIVE
+        or roles is None
+    ):
+        raise invalid_token()
+    return Joined(tenant.id, roles, tenant.products, "invitation", invitation.id)
 
 
 def pending_invitations(email: str) -> list[Invitation]:
@@ -149,6 +175,12 @@ def _by_invitation(
 ) -> Joined | None:
     current = uow.bind(repos.invitations(invitation.tenant_id)).get(invitation.id)
     if current is None or not _usable(current, datetime.now(UTC)):
+        return None
+    owner = domains.verified_tenant(uow, email.rsplit("@", 1)[-1])
+    if owner is not None and owner.id != current.tenant_id:
+        # Another tenant proved it owns the email's domain: an invitation any tenant admin can
+        # send must not carry that organisation's people off automatically. Two candidates,
+        # so nobody is placed; the user picks by token.
         return None
     return _consume(uow, current, uid, email, display_name)
 

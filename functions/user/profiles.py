@@ -128,3 +128,27 @@ def parse_changes(raw_changes: dict[str, Any]) -> dict[str, Any]:
     if "type" in values:
         values["type"] = UserType(values["type"])
     return values
+
+
+def follow_verified_email(uow: UnitOfWork, tenant_id: str, uid: str, email: str) -> bool:
+    """The profile's email (and its search copy) becomes ``email``, which the caller vouches
+    is *verified* on the Auth account (a ``verifyBeforeUpdateEmail`` followed); True when it
+    moved. An email changed without verification never reaches here, so notifications, the
+    tenant's lists and anything keyed on the profile's email keep the proven address. A
+    missing, disabled or de-identified profile is left alone (de-identification removed the
+    email for good, and the account is on its way out); the same email again writes nothing."""
+    wanted = email.strip().lower()
+    profiles = uow.bind(repos.profiles(tenant_id))
+    profile = profiles.get(uid)
+    if (
+        not wanted
+        or profile is None
+        or profile.disabled
+        or profile.deidentified
+        or (profile.email or "").lower() == wanted
+    ):
+        return False
+    moved = profile.model_copy(update={"email": wanted})
+    search = {k: v for k, v in search_fields(moved).items() if getattr(profile, k) != v}
+    profiles.update(uid, {"email": wanted, **search, "version": (profile.version or 0) + 1})
+    return True

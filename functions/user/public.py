@@ -17,6 +17,7 @@ from typing import Any
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.repository import Page
 from shared.unit_of_work import UnitOfWork
+from user import display_names
 from user import repositories as repos
 from user.models.profiles import (
     AccessView,
@@ -32,6 +33,13 @@ def profile_exists(uow: UnitOfWork, tenant_id: str, uid: str) -> bool:
     return uow.bind(repos.profiles(tenant_id)).get(uid) is not None
 
 
+def current_roles(uow: UnitOfWork, tenant_id: str, uid: str) -> list[str] | None:
+    """The roles ``uid``'s profile in ``tenant_id`` holds now (read in the caller's unit);
+    None when there is no profile."""
+    profile = uow.bind(repos.access_views(tenant_id)).get(uid)
+    return None if profile is None else list(profile.roles)
+
+
 def create_first_profile(
     uow: UnitOfWork,
     tenant_id: str,
@@ -40,9 +48,24 @@ def create_first_profile(
     display_name: str | None,
     roles: list[str],
 ) -> None:
-    """Stage a new user's first profile in the caller's unit (fails at commit if it exists)."""
-    profile = first_profile(uid, tenant_id, email, display_name, roles, now=datetime.now(UTC))
+    """Stage a new user's first profile in the caller's unit (fails at commit if it exists).
+    ``display_name`` comes from the Auth account, so it enters as a valid name or not at all
+    (``user.display_names``)."""
+    name = display_names.from_account(display_name)
+    profile = first_profile(uid, tenant_id, email, name, roles, now=datetime.now(UTC))
     uow.bind(repos.profiles(tenant_id)).create(profile)
+
+
+def follow_verified_email(tenant_id: str, uid: str, email: str) -> bool:
+    """Auth's sign-in: the profile's email follows the account's *verified* email
+    (``user.profiles.follow_verified_email``); True when it moved. Checked on plain reads
+    first, so a sign-in whose email did not change locks and writes nothing."""
+    from shared.unit_of_work import in_transaction
+    from user import profiles
+
+    return in_transaction(
+        lambda uow: profiles.follow_verified_email(uow, tenant_id, uid, email), check_first=True
+    )
 
 
 def is_active_member(tenant_id: str, user_id: str) -> bool:
@@ -152,7 +175,9 @@ __all__ = [
     "access_views_page",
     "active_member_cards",
     "create_first_profile",
+    "current_roles",
     "directory_page",
+    "follow_verified_email",
     "is_active_member",
     "notification_recipient",
     "profile_exists",

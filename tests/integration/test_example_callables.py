@@ -158,6 +158,33 @@ def test_a_member_cannot_complete_someone_elses_task(tenant):
     assert repos.tasks(tenant.id, project_id).require(task["taskId"]).status.value == "open"
 
 
+@pytest.mark.parametrize("whom", ["platform-admin", "deactivated"])
+def test_a_tenant_admin_cannot_assign_a_task_to_a_platform_admin_or_a_deactivated_user(
+    tenant, whom
+):
+    from tests.support.users import create_user
+    from user.models.profiles import UserType
+
+    if whom == "platform-admin":  # a platform admin's profile inside the tenant
+        target = create_user(tenant_id=tenant.id, roles=["platform-admin"], platform_admin=True)
+        seed_user_profile(tenant.id, target, type=UserType.PLATFORM_ADMIN)
+    else:
+        target = create_user(tenant_id=tenant.id, roles=["member"])
+        seed_user_profile(tenant.id, target, disabled=True)
+    project_id = create_project(tenant.admin)["projectId"]
+    task = call("example_create_task", {"projectId": project_id, "title": "t"}, tenant.admin)
+
+    with pytest.raises(CallableError) as refused:
+        call(
+            "example_assign_task",
+            {"projectId": project_id, "taskId": task["taskId"], "assigneeId": target.uid},
+            tenant.admin,
+        )
+
+    assert (refused.value.status, refused.value.fields) == ("INVALID_ARGUMENT", ["assigneeId"])
+    assert repos.tasks(tenant.id, project_id).require(task["taskId"]).assignee_id is None
+
+
 def test_a_due_date_without_a_time_zone_is_invalid(tenant):
     project_id = create_project(tenant.manager)["projectId"]
     naive = (datetime.now(UTC) + timedelta(days=1)).replace(tzinfo=None).isoformat()

@@ -51,14 +51,25 @@ def customer_revoke_invitation(ctx: AuthContext, req: InvitationRef) -> Invitati
 @on_call()
 @callable_endpoint(AcceptInvitation, permission=None, check_revoked=True)
 def customer_accept_invitation(ctx: AuthContext, req: AcceptInvitation) -> AcceptedInvitation:
-    """Join the invitation's tenant; the client then refreshes its ID token for the claims."""
+    """Join the invitation's tenant; the client then refreshes its ID token for the claims.
+
+    The claims are set from the profile as it stands after the commit (never from the
+    invitation), so a replayed link cannot restore roles an admin has taken away."""
     from auth import public as auth_public
 
     account = auth_public.account(ctx.uid)
     joined = in_transaction(
         lambda uow: joining.accept_invitation(
-            uow, ctx.uid, account.email, account.tenant_id, req.token, account.display_name
+            uow,
+            ctx.uid,
+            account.email,
+            account.tenant_id,
+            req.token,
+            account.display_name,
+            platform_admin=account.platform_admin,
         )
     )
-    auth_public.set_user_claims(ctx.uid, joined.tenant_id, joined.roles, joined.products)
-    return AcceptedInvitation(tenant_id=joined.tenant_id, roles=joined.roles)
+    claims = auth_public.refresh_claims(ctx.uid, joined.tenant_id)
+    if claims is None:  # the profile or tenant went in the meantime: nothing to grant
+        raise joining.invalid_token()
+    return AcceptedInvitation(tenant_id=joined.tenant_id, roles=claims["roles"])

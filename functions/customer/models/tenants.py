@@ -43,6 +43,19 @@ class TenantSettings(Model):
     )
 
 
+class BrandingChange(Branding):
+    """Branding as a request sends it: the display name is a ``Name`` (one line, 1-120), since
+    it travels into every email's sender and subject. Stored branding keeps reading leniently."""
+
+    display_name: Name | None = None
+
+
+class SettingsChange(TenantSettings):
+    """Settings as ``customer_update`` takes them (the stored shape, with request branding)."""
+
+    branding: BrandingChange = Field(default_factory=BrandingChange)
+
+
 class RegistrationSettings(Model):
     """Self-registration: users with a verified email in one of these domains join with
     ``default_roles``, once the domain itself is verified (``customer.domains``)."""
@@ -166,7 +179,7 @@ class UpdateCustomer(RequestModel):
     products: Change[list[Label]] = Field(
         default=None, min_length=1, max_length=20, description="Platform admins only."
     )
-    settings: Change[TenantSettings] = None
+    settings: Change[SettingsChange] = None
 
 
 # -- answers ----------------------------------------------------------------------------------

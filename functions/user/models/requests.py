@@ -17,6 +17,7 @@ from shared.types import (
     Label,
     Limit,
     Line,
+    Name,
     NotReserved,
     SingleLine,
     Text,
@@ -33,9 +34,9 @@ class ProfileChanges(RequestModel):
     """Every profile field a write may ever carry, with its value rules. Which of them a caller
     may set is the attribute config's business; a protected field is not even here."""
 
-    display_name: Annotated[Line, Field(max_length=120)] | None = None
-    first_name: Annotated[Line, Field(max_length=100)] | None = None
-    last_name: Annotated[Line, Field(max_length=100)] | None = None
+    display_name: Name | None = None
+    first_name: Annotated[Name, Field(max_length=100)] | None = None
+    last_name: Annotated[Name, Field(max_length=100)] | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{3,32}$")
     photo_url: str | None = Field(default=None, max_length=2048, pattern=r"^https://\S+$")
     address: PostalAddress | None = None
