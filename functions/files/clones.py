@@ -21,7 +21,7 @@ from files.models.receipts import CreateUpload, FileReceipt, FileStatus
 from files.receipts import receipt_event, reserve
 from files.uploads import check_object_path, check_request, config, object_path
 from shared import events, logs
-from shared.errors import FailedPrecondition, InvalidArgument, NotFound
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from shared.unit_of_work import in_transaction
 
 _log = logs.get_logger("files.clones")
@@ -37,13 +37,22 @@ def clone(
 ) -> FileReceipt:
     """Copy ``file_id`` (a ready file of ``tenant_id``; ``token`` checked in constant time
     when given) into a new receipt owned by ``owner_id``, in ``grouping_id`` (default: the
-    source's, whose allow-list and size limit the copy must meet)."""
+    source's, whose allow-list and size limit the copy must meet). A file a private holder
+    keeps is copied for its uploader only (``permission-denied``, ``files/held-privately``),
+    as it is signed for them only."""
     cfg = config()
     source = repos.receipts(tenant_id).get(file_id)
     if source is None or (
         token is not None and not hmac.compare_digest(source.token.encode(), token.encode())
     ):
         raise NotFound("No such file", type="files/not-found", fileId=file_id)
+    if source.owner_id != owner_id and cfg.keeps_private(repos.references(tenant_id).get(file_id)):
+        # A copy would be a way round the downloads' rule: the same answer.
+        raise PermissionDenied(
+            "A private holder keeps this file: ask the service that holds it",
+            type="files/held-privately",
+            fileId=file_id,
+        )
     if source.status is not FileStatus.READY or source.size is None:
         raise FailedPrecondition(
             f"The file is {source.status.value}", type="files/not-ready", fileId=file_id

@@ -25,10 +25,8 @@ from files.models.receipts import (
     DownloadError,
     DownloadRequest,
     FileReceipt,
-    FileReferences,
     FilesConfig,
     FileStatus,
-    HolderAccess,
 )
 from files.uploads import config
 from shared import paths
@@ -58,12 +56,6 @@ def _not_ready(receipt: FileReceipt) -> DownloadError | None:
     return DownloadError(code="not-ready", message=f"The file is {receipt.status.value}")
 
 
-def held_privately(refs: FileReferences | None, cfg: FilesConfig) -> bool:
-    """Whether any holder of the file keeps it private (only token holders share it)."""
-    holders = refs.holders if refs is not None else []
-    return any(cfg.holder_access(h) is not HolderAccess.TOKEN for h in holders)
-
-
 def download_urls(tenant_id: str, uid: str, req: DownloadRequest) -> DownloadAnswer:
     """URLs for the receipts whose tokens ``uid`` presents; a privately held file only for
     its uploader. The references are read (one batched read) only for others' files."""
@@ -79,7 +71,7 @@ def download_urls(tenant_id: str, uid: str, req: DownloadRequest) -> DownloadAns
             errors[ref.id] = NOT_FOUND
         elif not hmac.compare_digest(receipt.token.encode(), ref.token.encode()):
             errors[ref.id] = BAD_TOKEN
-        elif receipt.owner_id != uid and held_privately(refs.get(ref.id), cfg):
+        elif receipt.owner_id != uid and cfg.keeps_private(refs.get(ref.id)):
             errors[ref.id] = HELD_PRIVATELY
         elif (unready := _not_ready(receipt)) is not None:
             errors[ref.id] = unready

@@ -103,6 +103,20 @@ def test_a_token_bearer_other_than_the_uploader_gets_no_url_for_a_file_a_message
     assert ready.id in download(tenant.member, ready)["urls"]  # the uploader still gets it
 
 
+def test_a_token_bearer_other_than_the_uploader_cannot_copy_a_file_a_message_holds(tenant):
+    ready = upload_ready(tenant.id, tenant.member)
+    public.add_reference(tenant.id, ready.id, "messaging/c1/m1", token=ready.token)
+    with pytest.raises(CallableError) as refused:  # a copy of their own would be signed
+        call("files_clone", {"id": ready.id, "token": ready.token}, tenant.admin)
+    assert (refused.value.status, refused.value.details["type"]) == (
+        "PERMISSION_DENIED",
+        "files/held-privately",
+    )
+    assert repos.receipts(tenant.id).count() == 1
+    copy = call("files_clone", {"id": ready.id, "token": ready.token}, tenant.member)
+    assert copy["receipt"]["ownerId"] == tenant.member.uid  # the uploader still copies it
+
+
 def test_a_holder_kind_that_declares_nothing_holds_its_files_privately_too(tenant):
     ready = upload_ready(tenant.id, tenant.member)
     colleague = create_user(tenant_id=tenant.id, roles=["member"])

@@ -94,6 +94,11 @@ class FilesConfig(Model):
         declared = self.holders.get(holder.split("/", 1)[0])
         return declared.access if declared is not None else HolderAccess.PRIVATE
 
+    def keeps_private(self, refs: "FileReferences | None") -> bool:
+        """Whether any holder of a file keeps it private (a file nobody holds does not)."""
+        holders = refs.holders if refs is not None else []
+        return any(self.holder_access(h) is not HolderAccess.TOKEN for h in holders)
+
 
 # -- documents ---------------------------------------------------------------------------------
 class FileReceipt(Document):
