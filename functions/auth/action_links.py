@@ -75,6 +75,17 @@ def request_link(kind: LinkKind, email: str) -> None:
     enqueue(TASK_FUNCTION, task)
 
 
+def link_tenant(claims: dict[str, object]) -> str | None:
+    """The tenant whose branding the link's email wears: the user's, except for a platform
+    admin, whose credentials stay outside every tenant's reach (no tenant branding, no tenant
+    delivery record). Credentials never use a tenant's mail server whatever the tenant
+    (``tenantMailServer`` in ``static/notifications.yaml``)."""
+    if claims.get("platformAdmin"):
+        return None
+    tenant = claims.get("tenantId")
+    return tenant if isinstance(tenant, str) else None
+
+
 def send_link(task: ActionLinkTask) -> None:
     """Generate the link and emit it; nothing for an unknown or disabled account (or an
     address verified already, when asking for verification). A redelivered task emits an
@@ -95,12 +106,11 @@ def send_link(task: ActionLinkTask) -> None:
         link = auth.generate_password_reset_link(email, app=app)
     else:
         link = auth.generate_email_verification_link(email, app=app)
-    claims = user.custom_claims or {}
     events.publish(
         [
             events.new_event(
                 EVENT_TYPES[kind],
-                tenant_id=claims.get("tenantId"),
+                tenant_id=link_tenant(user.custom_claims or {}),
                 subject_id=user.uid,
                 event_id=f"action-link-{task.request_id}",
                 data={"email": email, "link": link, "displayName": user.display_name},

@@ -91,9 +91,33 @@ def tenant_branding(tenant_id: str) -> TenantBranding | None:
     )
 
 
+def invitation_token_usable(token: str) -> bool:
+    """Whether ``token`` is still the pending, unexpired token of its invitation (a
+    re-invitation, a revocation, an acceptance or expiry makes it stale). The notifications
+    service asks before emailing an invitation, so a burst of re-invitations sends the latest
+    link instead of a row of dead ones."""
+    from datetime import UTC, datetime
+
+    from customer import invitation_tokens
+    from customer import repositories as repos
+    from customer.models.tenants import InvitationStatus
+
+    parsed = invitation_tokens.parse(token)
+    if parsed is None:
+        return False
+    found = repos.invitations(parsed.tenant_id).get(parsed.invitation_id)
+    return (
+        found is not None
+        and found.status is InvitationStatus.PENDING
+        and found.expires_at > datetime.now(UTC)
+        and invitation_tokens.matches(parsed, found.token_salt, found.token_hash)
+    )
+
+
 __all__ = [
     "TenantBranding",
     "deidentify_after_days",
+    "invitation_token_usable",
     "place_verified_email",
     "require_tenant_products",
     "tenant_branding",

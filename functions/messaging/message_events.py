@@ -72,6 +72,7 @@ def _common(message: Message, conversation: Conversation) -> dict[str, object]:
         "conversationId": conversation.id,
         "conversationType": conversation.type,
         "direct": conversation.direct,
+        "visibility": "participants",  # who may read it: a tenant-wide channel may not
         "messageId": message.id,
         "senderId": message.sender_id,
         "senderName": sender.display_name if sender else "",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from notifications.definitions import Channel, Definition
+from notifications.definitions import TENANT_CHANNELS, Channel, Definition, TenantChannels
 
 ChannelChoices = Mapping[str, bool]
 """``{channel: on}`` for one notification (wire channel names: ``email``, ``inApp``...)."""
@@ -35,6 +35,9 @@ class SkipReason(StrEnum):
     NO_WEBHOOK = "no-webhook"  # the tenant has no Slack/Teams webhook (decided at delivery)
     CONDITION = "condition"  # a nudge whose condition no longer holds
     DIGESTED = "digested"  # collected into a digest: the digest is sent instead
+    PRIVATE = "private"  # a tenant-wide channel, and the content is not the whole tenant's
+    BUDGET = "budget"  # the address had its emails of this notification for the window
+    SUPERSEDED = "superseded"  # stale when it was to go out (a re-invitation replaced it)
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,11 @@ def decide(
     tenant_defaults: ChannelChoices | None = None,
     user_choices: ChannelChoices | None = None,
     last_sent: Mapping[Channel, datetime | None] | None = None,
+    shared_with_tenant: bool = False,
     now: datetime,
 ) -> dict[Channel, Verdict]:
-    """The verdict for each of ``channels`` (default: every channel of the definition)."""
+    """The verdict for each of ``channels`` (default: every channel of the definition).
+    ``shared_with_tenant``: everyone in the tenant may read what the request is about."""
     wanted_channels = channels if channels is not None else list(definition.channels)
     tenant_defaults = tenant_defaults or {}
     user_choices = user_choices or {}
@@ -129,7 +134,18 @@ def decide(
         verdicts[channel] = _one(
             definition, channel, recipient, tenant_defaults, user_choices, last_sent, now
         )
+        if channel in TENANT_CHANNELS and verdicts[channel].send:
+            verdicts[channel] = tenant_channel_allowed(definition, shared_with_tenant)
     return verdicts
+
+
+def tenant_channel_allowed(definition: Definition, shared_with_tenant: bool) -> Verdict:
+    """A tenant-wide channel (everyone in the tenant's Slack or Teams reads it) carries a
+    notice only where the definition allows one and the content is the whole tenant's: a
+    direct or private conversation never reaches it, whatever the tenant admin turned on."""
+    if definition.tenant_channels is TenantChannels.NOTICE and shared_with_tenant:
+        return SEND
+    return skip(SkipReason.PRIVATE)
 
 
 def _one(

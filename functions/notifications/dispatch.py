@@ -98,6 +98,7 @@ def dispatch(
             user_choices={},
             entity_id=request.entity_id,
             locale=None,
+            shared_with_tenant=request.shared_with_tenant,
         )
         outcome.pending += in_transaction(
             lambda uow: records.record_recipient(uow, plan, datetime.now(UTC))

@@ -67,6 +67,7 @@ class RecipientPlan:
     locale: str | None
     nudge_id: str | None = None
     in_app: InAppNotification | None = None  # rendered beforehand; written if in-app sends
+    shared_with_tenant: bool = False  # may a tenant-wide channel carry a notice of it
 
 
 def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> list[DeliveryRecord]:
@@ -92,6 +93,7 @@ def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> lis
         tenant_defaults=plan.tenant_defaults,
         user_choices=plan.user_choices,
         last_sent={c: _last(last.get(threshold_ids[c])) for c in plan.channels},
+        shared_with_tenant=plan.shared_with_tenant,
         now=now,
     )
     badge = None  # read before the unit's first write, as a transaction must
@@ -108,8 +110,7 @@ def record_recipient(uow: UnitOfWork, plan: RecipientPlan, now: datetime) -> lis
             channel=channel,
             recipient_id=plan.recipient.user_id,
             recipient_email=None if plan.recipient.user_id else plan.recipient.email,
-            entity_id=plan.entity_id,
-            nudge_id=plan.nudge_id,
+            nudge_id=plan.nudge_id,  # no entity: admins read records, not what they are about
             state=DeliveryState.PENDING if verdict.send else DeliveryState.SKIPPED,
             reason=verdict.reason.value if verdict.reason else None,
             locale=plan.locale,

@@ -11,10 +11,11 @@ from notifications.models.deliveries import (
     DeliveryRecord,
     DigestBucket,
     DigestItem,
+    EmailBudgetCount,
     StoredRequest,
     Threshold,
 )
-from notifications.models.devices import DeviceToken
+from notifications.models.devices import DeviceToken, DeviceTokenHolder
 from notifications.models.inbox import Badge, InAppNotification
 from notifications.models.settings import TenantChannels, UserSettings
 from shared import paths
@@ -23,6 +24,7 @@ from shared.repository import CollectionRepository, SubcollectionRepository
 REQUESTS = "notificationRequests"
 DELIVERIES = "notificationDeliveries"
 THRESHOLDS = "notificationThresholds"
+EMAIL_BUDGETS = "notificationEmailBudgets"
 DIGESTS = "notificationDigests"
 DIGEST_ITEMS = "digestItems"
 BADGES = "notificationBadges"
@@ -30,6 +32,7 @@ SETTINGS = "notificationSettings"
 CHANNELS = "notificationChannels"
 CHANNEL_SETTINGS = "settings"
 DEVICE_TOKENS = "deviceTokens"
+DEVICE_TOKEN_HOLDERS = "deviceTokenHolders"
 INBOX = "notifications"
 
 
@@ -49,6 +52,10 @@ def deliveries(tenant_id: str | None) -> CollectionRepository[DeliveryRecord]:
 
 def thresholds(tenant_id: str | None) -> CollectionRepository[Threshold]:
     return CollectionRepository(Threshold, _scoped(tenant_id, THRESHOLDS))
+
+
+def email_budgets(tenant_id: str | None) -> CollectionRepository[EmailBudgetCount]:
+    return CollectionRepository(EmailBudgetCount, _scoped(tenant_id, EMAIL_BUDGETS))
 
 
 def digests(tenant_id: str | None) -> CollectionRepository[DigestBucket]:
@@ -80,6 +87,11 @@ def user_settings(tenant_id: str) -> CollectionRepository[UserSettings]:
 
 def tenant_channels(tenant_id: str) -> CollectionRepository[TenantChannels]:
     return CollectionRepository(TenantChannels, paths.tenant_collection(tenant_id, CHANNELS))
+
+
+def device_token_holders() -> CollectionRepository[DeviceTokenHolder]:
+    """Root ``deviceTokenHolders``: the one account holding each token, whatever the tenant."""
+    return CollectionRepository(DeviceTokenHolder, paths.root_collection(DEVICE_TOKEN_HOLDERS))
 
 
 def device_tokens(tenant_id: str) -> CollectionRepository[DeviceToken]:

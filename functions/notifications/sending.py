@@ -3,18 +3,25 @@
 :func:`send` raises ``Undeliverable`` (nothing to deliver to: skipped), ``RenderError`` (the
 template: failed, not retried), ``DeliveryFailed`` (the provider: retried) or anything else
 (also retried, see ``delivery.py``); returning means the provider took the message.
+
+What a tenant admin runs is trusted only as far as the definition says: the tenant's SMTP
+server carries a notification only where it declares ``tenantMailServer`` (never a credential:
+an action link or invitation token through the admin's server is an account takeover), and
+then only of content the whole tenant may read (``sharedWithTenant``: a private conversation's
+mention goes through the platform's server); a tenant-wide channel gets a notice rendered
+without the request's data or link.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from notifications import context, decisions
+from notifications import budgets, context, decisions, freshness
 from notifications import repositories as repos
 from notifications.channels import Undeliverable
 from notifications.config import config
-from notifications.definitions import Channel, definition, definitions
-from notifications.models.deliveries import DeliveryRecord
+from notifications.definitions import TENANT_CHANNELS, Channel, definition, definitions
+from notifications.models.deliveries import DeliveryRecord, DispatchRequest
 from notifications.templates import render
 from shared.settings import get_settings
 
@@ -40,6 +47,8 @@ def send(record: DeliveryRecord) -> None:
                 else decisions.SkipReason.DEACTIVATED
             )
     channel = record.channel
+    if channel in TENANT_CHANNELS:  # everyone in the tenant's workspace reads it: no content
+        request, person = notice_of(request), context.Person()
     template = found.channels[channel].template
     parts = render(
         template,
@@ -50,13 +59,25 @@ def send(record: DeliveryRecord) -> None:
     )
     link = context.link_for(request, brand)
     if channel is Channel.EMAIL:
-        _send_email(record, parts, person, brand)
+        if not freshness.is_current(found.current, request):
+            raise Undeliverable(decisions.SkipReason.SUPERSEDED)
+        budgets.take_email(record, person.email or record.recipient_email)
+        # The tenant's server (its admin reads it) carries what the definition allows, and
+        # only of content the whole tenant may read: never a credential, never a private chat.
+        tenant_server = found.tenant_mail_server and request.shared_with_tenant
+        _send_email(record, parts, person, brand, tenant_server=tenant_server)
     elif channel is Channel.PUSH:
         _send_push(record, parts, link)
     elif channel in (Channel.SLACK, Channel.TEAMS):
         _send_webhook(record, parts, link)
     else:  # in-app is written by the dispatcher; a stray task has nothing to do
         raise Undeliverable("in-app")
+
+
+def notice_of(request: DispatchRequest) -> DispatchRequest:
+    """The request as a tenant-wide channel may see it: no data (sender, text, conversation)
+    and no link into it; a template that reaches for data fails to render, never leaks."""
+    return request.model_copy(update={"data": {}, "link": None, "link_path": None})
 
 
 def _recipient(record: DeliveryRecord, request: Any) -> Any:
@@ -69,8 +90,14 @@ def _recipient(record: DeliveryRecord, request: Any) -> Any:
 
 
 def _send_email(
-    record: DeliveryRecord, parts: dict[str, str], person: context.Person, brand: context.Branding
+    record: DeliveryRecord,
+    parts: dict[str, str],
+    person: context.Person,
+    brand: context.Branding,
+    *,
+    tenant_server: bool,
 ) -> None:
+    """Through the platform's server, or the tenant's where the definition allows it."""
     from notifications.channels.destinations import Destination, resolve
     from notifications.channels.email import Email, SmtpProvider
 
@@ -80,7 +107,7 @@ def _send_email(
     settings = config()
     platform = Destination.platform(settings.smtp_host, settings.smtp_port)
     provider = SmtpProvider(platform, settings.sender)
-    if record.tenant_id is not None:
+    if record.tenant_id is not None and tenant_server:
         channels = repos.tenant_channels(record.tenant_id).get(repos.CHANNEL_SETTINGS)
         if channels is not None and channels.smtp is not None:
             smtp = channels.smtp

@@ -83,6 +83,12 @@ def _message_data(event: DomainEvent) -> dict[str, Any]:
     }
 
 
+def _shared_with_tenant(data: dict[str, Any]) -> bool:
+    """Only a conversation the messaging service says the whole tenant may read (``visibility:
+    tenant``) is shared with the tenant; a direct one never, and a missing field means private."""
+    return data.get("visibility") == "tenant" and data.get("conversationType") != "direct"
+
+
 def _conversation_path(data: dict[str, Any]) -> str:
     return f"/conversations/{quote(str(data.get('conversationId') or ''), safe='')}"
 
@@ -101,6 +107,7 @@ def mention(event: DomainEvent) -> DispatchRequest | None:
         idempotency_key=f"{event.type}:{event.id}",
         entity_id=data.get("messageId") or event.subject_id,
         link_path=_conversation_path(data),
+        shared_with_tenant=_shared_with_tenant(data),
     )
 
 
@@ -122,6 +129,7 @@ def _message_to_recipients(event: DomainEvent, notification_id: str) -> Dispatch
         idempotency_key=f"{event.type}:{event.id}",
         entity_id=data.get("conversationId"),
         link_path=_conversation_path(data),
+        shared_with_tenant=_shared_with_tenant(data),
     )
 
 
@@ -152,7 +160,11 @@ def invitation(event: DomainEvent) -> DispatchRequest | None:
         notification_id="customer.invitation",
         tenant_id=event.tenant_id,
         recipients=[Recipient(email=str(email))],
-        data={"expiresInDays": data.get("expiresInDays", 14), "roles": data.get("roles", [])},
+        data={
+            "expiresInDays": data.get("expiresInDays", 14),
+            "roles": data.get("roles", []),
+            "token": str(token),  # for the freshness check (a re-invitation supersedes it)
+        },
         idempotency_key=f"{event.type}:{event.id}",
         entity_id=data.get("invitationId") or event.subject_id,
         link_path=f"/join?token={quote(str(token), safe='')}",

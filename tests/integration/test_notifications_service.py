@@ -210,7 +210,8 @@ def test_an_smtp_server_that_is_down_leaves_the_delivery_dead_and_resend_sends_i
         },
         people.admin,
     )
-    event = mention_event(people.id, people.admin.uid, [people.member.uid])
+    # Only content the whole tenant may read goes through the tenant's server.
+    event = mention_event(people.id, people.admin.uid, [people.member.uid], visibility="tenant")
     events.publish([event])
 
     dead = state_becomes(
@@ -240,7 +241,7 @@ def test_a_resent_delivery_that_fails_again_is_retried_to_dead_under_new_task_na
         {"smtp": {"host": "127.0.0.1", "port": 1, "sender": "mail@acme.test", "starttls": False}},
         people.admin,
     )
-    event = mention_event(people.id, people.admin.uid, [people.member.uid])
+    event = mention_event(people.id, people.admin.uid, [people.member.uid], visibility="tenant")
     events.publish([event])
     dead = state_becomes(
         people.id, event, people.member.uid, Channel.EMAIL, DeliveryState.DEAD, timeout=60
@@ -279,20 +280,22 @@ def test_slack_and_teams_get_block_kit_and_an_adaptive_card_when_the_tenant_turn
         },
         people.admin,
     )
-    events.publish([mention_event(people.id, people.admin.uid, [people.member.uid])])
+    # A tenant-wide channel carries a content-free notice, and only of what the whole tenant
+    # may read (test_notifications_trust.py has the private cases).
+    shared = mention_event(people.id, people.admin.uid, [people.member.uid], visibility="tenant")
+    events.publish([shared])
 
     slack = wait_for_request(lambda r: r["path"] == f"/slack/{people.id}")
     teams = wait_for_request(lambda r: r["path"] == f"/teams/{people.id}")
     assert slack["body"]["blocks"][0]["type"] == "header"
-    # The excerpt "Hello <@x>, see the plan & the budget": Slack's control characters escaped.
-    assert slack["body"]["blocks"][1]["text"]["text"] == (
-        "Hello &lt;@x&gt;, see the plan &amp; the budget"
-    )
+    assert slack["body"]["blocks"][0]["text"]["text"] == "Acme Demo: someone was mentioned"
+    assert "Hello" not in str(slack["body"]) and "conv-1" not in str(slack["body"])
     card = teams["body"]["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
     runs = [run for block in card["content"]["body"] for run in block["inlines"]]
-    assert runs[-1] == {"type": "TextRun", "text": "Hello <@x>, see the plan & the budget"}
+    assert runs[-1]["type"] == "TextRun" and "Someone was mentioned" in runs[-1]["text"]
+    assert "Hello" not in str(teams["body"])
 
 
 def direct_message_event(tenant_id: str, sender: str, recipient: str) -> events.DomainEvent:

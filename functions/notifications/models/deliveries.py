@@ -50,6 +50,12 @@ class DispatchRequest(Model):
         default=None, description="Path on the tenant's host the notification links to."
     )
     link: str | None = Field(default=None, description="A full link (e.g. an auth action link).")
+    shared_with_tenant: bool = Field(
+        default=False,
+        description="Whether everyone in the tenant may read what it is about (e.g. a "
+        "conversation open to the whole tenant). Only then may a tenant-wide channel (Slack, "
+        "Teams) carry a notice of it; a direct or private conversation never is.",
+    )
 
 
 class StoredRequest(Document):
@@ -66,7 +72,9 @@ class StoredRequest(Document):
 
 class DeliveryRecord(Document):
     """``notificationDeliveries/{deliveryId}``: one recipient on one channel. Tenant admins
-    read them (why did or didn't a user get a message); functions write them."""
+    read them (why did or didn't a user get a message); functions write them. So a record says
+    who, which notification, which channel and how it went, never what it is about: no entity
+    (a direct conversation's id names its two people), no content, no sender."""
 
     tenant_id: str | None = None
     request_id: str
@@ -74,7 +82,9 @@ class DeliveryRecord(Document):
     channel: Channel
     recipient_id: str | None = Field(default=None, description="The user, when one.")
     recipient_email: str | None = Field(default=None, description="For address recipients.")
-    entity_id: str | None = None
+    entity_id: str | None = Field(
+        default=None, description="No longer written (admins read records); old records."
+    )
     nudge_id: str | None = None
     state: DeliveryState = DeliveryState.PENDING
     reason: str | None = Field(default=None, description="Why skipped, failed or dead.")
@@ -91,6 +101,18 @@ class DeliveryRecord(Document):
     )
     sent_at: datetime | None = None
     locale: str | None = None
+    budget_counted: bool = Field(
+        default=False, description="This email was counted against its address's budget."
+    )
+
+
+class EmailBudgetCount(Document):
+    """``notificationEmailBudgets/{digest}`` (closed): emails of one notification to one address
+    in the current window (``budgets.py``); the id is a digest, never the address."""
+
+    window_start: datetime
+    count: int = 0
+    expire_at: datetime | None = None
 
 
 class DeliverTask(Model):

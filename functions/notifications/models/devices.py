@@ -31,6 +31,14 @@ class DeviceToken(Document):
     last_seen_at: datetime
 
 
+class DeviceTokenHolder(Document):
+    """``deviceTokenHolders/{sha256(token)}`` (root, closed): who holds a token, across tenants.
+    A token is one app install; it belongs to one account at a time."""
+
+    tenant_id: str
+    user_id: str
+
+
 class RegisterDeviceToken(RequestModel):
     token: Token
     platform: Platform
