@@ -142,6 +142,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "messaging_react",
         "messaging_send_message",
     ),
+    "messaging.api.attachment_downloads": ("messaging_get_attachment_urls",),
     "messaging.triggers": (
         "messagingRecountUnread",
         "messaging_apply_retention",
