@@ -106,8 +106,9 @@ def delete_message(
     message_id: str,
     attachments: AttachmentStore,
 ) -> Message:
-    """The sender (or a tenant admin) deletes a message: it stays as a tombstone (its place
-    in the unread arithmetic), its text, history and files go. Twice is a no-op."""
+    """The sender (or a tenant admin in a group, from their joining on) deletes a message: it
+    stays as a tombstone (its place in the unread arithmetic), its text, history and files go.
+    Twice is a no-op."""
     conversations = uow.bind(repos.conversations(tenant_id))
     conversation = require_participant(conversations, ctx, conversation_id)
     messages = uow.bind(repos.messages(tenant_id, conversation_id))
@@ -117,7 +118,9 @@ def delete_message(
     require_visible(message.seq, conversation, ctx.uid)
     if message.deleted:
         return message
-    if message.sender_id != ctx.uid and not ctx.can(MANAGE):
+    if message.sender_id != ctx.uid and (conversation.direct or not ctx.can(MANAGE)):
+        # A tenant admin moderates groups; in a direct conversation they are a party, and
+        # deleting the other's words would erase what was said to them.
         raise PermissionDenied("Only the sender may delete a message", type="messaging/not-sender")
     return _delete(uow, conversations, conversation, messages, message, attachments, None)
 

@@ -211,3 +211,29 @@ def test_a_member_added_later_cannot_touch_a_message_sent_before_they_joined():
         )
     )
     assert reactions == {"👍": ["cat"]}
+
+
+def test_a_tenant_admin_in_a_direct_conversation_cannot_delete_the_other_persons_messages():
+    """A party to a private conversation is no moderator of it: deleting the other's words
+    would let an admin erase what was said to them. In a group they moderate."""
+    uow = FakeUnitOfWork()
+    direct, _ = create(uow, "ann", ["bob"], "direct")
+    send(uow, "bob", direct.id, new_id="m1")
+    with pytest.raises(PermissionDenied) as refused:
+        uow.run(
+            lambda u: changes.delete_message(
+                u, ctx("ann", "tenant-admin"), T, conversation_id=direct.id, message_id="m1",
+                attachments=FakeFiles(),
+            )
+        )  # fmt: skip
+    assert refused.value.type == "messaging/not-sender"
+    assert not message(uow, direct.id, "m1").deleted
+    group, _ = create(uow, "bob", ["ann", "cat"])
+    send(uow, "bob", group.id, new_id="m2")
+    deleted = uow.run(
+        lambda u: changes.delete_message(
+            u, ctx("ann", "tenant-admin"), T, conversation_id=group.id, message_id="m2",
+            attachments=FakeFiles(),
+        )
+    )  # fmt: skip
+    assert deleted.deleted
