@@ -11,7 +11,7 @@ from notifications.models.deliveries import (
     DeliveryRecord,
     DigestBucket,
     DigestItem,
-    EmailBudgetCount,
+    EmailBudgetSlot,
     StoredRequest,
     Threshold,
 )
@@ -54,8 +54,8 @@ def thresholds(tenant_id: str | None) -> CollectionRepository[Threshold]:
     return CollectionRepository(Threshold, _scoped(tenant_id, THRESHOLDS))
 
 
-def email_budgets(tenant_id: str | None) -> CollectionRepository[EmailBudgetCount]:
-    return CollectionRepository(EmailBudgetCount, _scoped(tenant_id, EMAIL_BUDGETS))
+def email_budgets(tenant_id: str | None) -> CollectionRepository[EmailBudgetSlot]:
+    return CollectionRepository(EmailBudgetSlot, _scoped(tenant_id, EMAIL_BUDGETS))
 
 
 def digests(tenant_id: str | None) -> CollectionRepository[DigestBucket]:

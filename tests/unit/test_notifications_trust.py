@@ -117,14 +117,13 @@ def test_only_a_conversation_the_whole_tenant_may_read_is_shared_with_the_tenant
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeNotifications:
-    from notifications import budgets, devices
+    from notifications import devices
 
     found = fake_notifications(monkeypatch)
 
     def run(work: Any, **_: Any) -> Any:
         return FakeUnitOfWork(found.uow.store).run(work)
 
-    monkeypatch.setattr(budgets, "in_transaction", run)
     monkeypatch.setattr(devices, "in_transaction", run)
     return found
 

@@ -106,12 +106,11 @@ class DeliveryRecord(Document):
     )
 
 
-class EmailBudgetCount(Document):
-    """``notificationEmailBudgets/{digest}`` (closed): emails of one notification to one address
-    in the current window (``budgets.py``); the id is a digest, never the address."""
+class EmailBudgetSlot(Document):
+    """``notificationEmailBudgets/{digest}-{window}-{n}`` (closed): one email's place in its
+    address's budget for a window (``budgets.py``); the id is a digest, never the address."""
 
-    window_start: datetime
-    count: int = 0
+    delivery_id: str
     expire_at: datetime | None = None
 
 
