@@ -114,7 +114,9 @@ def test_numeric_host_spellings_and_urls_two_parsers_read_differently_are_refuse
         "https://[::ffff:a9fe:a9fe]/x",
         "https://2852039166/x",
     )
-    cases = [({"smtp": {**smtp, "host": host}}, "smtp.host") for host in hosts]
+    cases: list[tuple[dict[str, object], str]] = [
+        ({"smtp": {**smtp, "host": host}}, "smtp.host") for host in hosts
+    ]
     cases += [({"teamsWebhookUrl": url}, "teamsWebhookUrl") for url in urls]
     for settings, field in cases:
         with pytest.raises(CallableError) as refused:
