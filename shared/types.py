@@ -92,22 +92,26 @@ Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
     AfterValidator(_single_line),
+    AfterValidator(_visible),
 ]
-"""A name shown in lists: 1-120 characters on one line."""
+"""A name shown in lists: 1-120 characters on one line, not invisible (a blank name hides
+who did something, e.g. in a group's membership notice)."""
 
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_single_line),
+    AfterValidator(_visible),
 ]
-"""A title (of a task, say): 1-200 characters on one line."""
+"""A title (of a task, say): 1-200 characters on one line, not invisible."""
 
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(_single_line),
+    AfterValidator(_visible),
 ]
-"""A short label or code: 1-100 characters on one line."""
+"""A short label or code: 1-100 characters on one line, not invisible."""
 
 Line = Annotated[
     str,

@@ -93,6 +93,28 @@ def test_free_text_keeps_newlines_and_tabs_and_names_are_stripped():
     assert (parsed.name, parsed.note) == ("Launch", "a\n\tb")
 
 
+INVISIBLE = [
+    "\u200b",
+    "\u2062",
+    "\u200b\u200c\u200d",
+    "\u00ad",
+    "\u034f",
+    "\ufe0f",
+    "\u2800",
+    "\u3164",
+]
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_a_name_that_shows_nothing_is_refused_naming_the_field(name):
+    """A blank name hides who did something (a group's "Someone added ..." notice)."""
+    assert fields_of({"name": name}) == ["name"]
+
+
+def test_a_name_with_one_visible_character_among_invisible_ones_is_kept():
+    assert parse_payload(Sample, {"name": "\u200bA\u200b"}).name == "\u200bA\u200b"
+
+
 @pytest.mark.parametrize("key", ["__x__", "a.b", "a/b", "a`b", "", "k" * 101])
 def test_map_keys_that_cannot_be_firestore_field_names_are_refused(key):
     assert fields_of({"labels": {key: 1}})[0].startswith("labels.")
