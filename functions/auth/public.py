@@ -35,6 +35,7 @@ class Account:
     display_name: str | None
     tenant_id: str | None
     platform_admin: bool = False
+    disabled: bool = False
 
 
 def account(uid: str) -> Account:
@@ -51,4 +52,5 @@ def account(uid: str) -> Account:
         claims.get("tenantId") or None,
         platform_admin=bool(claims.get("platformAdmin"))
         or "platform-admin" in (claims.get("roles") or []),
+        disabled=record.disabled,
     )

@@ -21,8 +21,10 @@ from datetime import UTC, datetime
 from customer import domains, invitation_tokens
 from customer import repositories as repos
 from customer.models.tenants import Invitation, InvitationStatus, TenantStatus
-from shared.errors import FailedPrecondition, NotFound, PermissionDenied
+from shared.auth_context import AuthContext
+from shared.errors import AppError, FailedPrecondition, NotFound, PermissionDenied
 from shared.repository import where
+from shared.roles_grant import check_grant
 from shared.unit_of_work import UnitOfWork, in_transaction
 from user import public as user_public
 
@@ -107,7 +109,7 @@ def accept_invitation(
         )
     if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == uid:
         return _as_it_stands(uow, invitation, uid)
-    if not _usable(invitation, datetime.now(UTC)):
+    if not _usable(invitation, datetime.now(UTC)) or not _inviter_still_grants(uow, invitation):
         raise invalid_token()
     if platform_admin:
         raise FailedPrecondition(
@@ -123,6 +125,36 @@ def accept_invitation(
             "The tenant does not accept this invitation now", type="invitation/unusable"
         )
     return joined
+
+
+def _inviter_still_grants(uow: UnitOfWork, invitation: Invitation) -> bool:
+    """Whether whoever sent the invitation may still grant its roles: an admin demoted or
+    deactivated since must not come back through a second account they invited while they
+    could (their invitations die with their authority, as if revoked). An inviter with no
+    profile in the tenant must still be an active platform admin (the first admin's)."""
+    roles = user_public.grantor_roles(uow, invitation.tenant_id, invitation.invited_by)
+    if roles is None:
+        return _is_active_platform_admin(invitation.invited_by)
+    inviter = AuthContext(
+        uid=invitation.invited_by, tenant_id=invitation.tenant_id, roles=tuple(roles)
+    )
+    try:
+        check_grant(inviter, invitation.roles)
+    except AppError:
+        return False
+    return True
+
+
+def _is_active_platform_admin(uid: str) -> bool:
+    from firebase_admin import auth
+
+    from auth import public as auth_public  # the customer -> auth edge issue 22 straightens
+
+    try:
+        account = auth_public.account(uid)
+    except auth.UserNotFoundError:
+        return False
+    return account.platform_admin and not account.disabled
 
 
 def _as_it_stands(uow: UnitOfWork, invitation: Invitation, uid: str) -> Joined:
@@ -174,7 +206,11 @@ def _by_invitation(
     uow: UnitOfWork, invitation: Invitation, uid: str, email: str, display_name: str | None
 ) -> Joined | None:
     current = uow.bind(repos.invitations(invitation.tenant_id)).get(invitation.id)
-    if current is None or not _usable(current, datetime.now(UTC)):
+    if (
+        current is None
+        or not _usable(current, datetime.now(UTC))
+        or not _inviter_still_grants(uow, current)
+    ):
         return None
     owner = domains.verified_tenant(uow, email.rsplit("@", 1)[-1])
     if owner is not None and owner.id != current.tenant_id:

@@ -40,6 +40,16 @@ def current_roles(uow: UnitOfWork, tenant_id: str, uid: str) -> list[str] | None
     return None if profile is None else list(profile.roles)
 
 
+def grantor_roles(uow: UnitOfWork, tenant_id: str, uid: str) -> list[str] | None:
+    """The roles ``uid`` may still grant from in ``tenant_id`` (read in the caller's unit): its
+    profile's roles, none once deactivated; None when it has no profile there (a platform
+    admin acts on tenants without one)."""
+    profile = uow.bind(repos.access_views(tenant_id)).get(uid)
+    if profile is None:
+        return None
+    return [] if profile.disabled else list(profile.roles)
+
+
 def create_first_profile(
     uow: UnitOfWork,
     tenant_id: str,

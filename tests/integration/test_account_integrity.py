@@ -27,6 +27,7 @@ from tests.support.joining import joined, new_admin, new_customer, refusal
 from tests.support.signup import signed_in_again, signed_up, token_claims
 from tests.support.user_profiles import seed_user_profile, stored
 from tests.support.users import PASSWORD, SignedInUser, auth_account, create_user, unique_id
+from user import repositories as user_repos
 
 
 @pytest.fixture
@@ -94,6 +95,48 @@ def test_an_expired_accepted_invitation_replayed_by_its_owner_is_refused_and_gra
     assert (refused.status, refused.details["type"]) == ("NOT_FOUND", "invitation/invalid")
     assert claims_now(first.uid)["roles"] == ["member"]
     assert stored(tenant_id, first.uid).roles == ["member"]
+
+
+@pytest.mark.parametrize("removal", ["demoted", "deactivated"])
+def test_an_invitation_dies_with_its_inviters_authority(platform_admin, removal):
+    """A tenant admin plants an admin invitation for a second account of theirs, then loses
+    their authority: the planted account must not come back as an admin (found by a hostile
+    probe of item 2's fix)."""
+    tenant_id, admin_email, token = new_customer(platform_admin)
+    first = joined(signed_up(admin_email), token)
+    sock_email = f"{unique_id('sock')}@evil.test"
+    sock_token = call(
+        "customer_invite_user", {"email": sock_email, "roles": ["tenant-admin"]}, first
+    )["invitationToken"]
+    second_email = f"{unique_id('second')}@acme.test"
+    second_token = call(
+        "customer_invite_user", {"email": second_email, "roles": ["tenant-admin"]}, first
+    )["invitationToken"]
+    second = joined(signed_up(second_email), second_token)
+    if removal == "demoted":
+        call("user_grant_roles", {"userId": first.uid, "roles": ["member"]}, second)
+    else:
+        call("user_deactivate", {"userId": first.uid}, second)
+    sock = signed_up(sock_email)
+
+    refused = refusal("customer_accept_invitation", {"token": sock_token}, sock)
+
+    assert (refused.status, refused.details["type"]) == ("NOT_FOUND", "invitation/invalid")
+    assert user_repos.profiles(tenant_id).get(sock.uid) is None
+    assert not claims_now(sock.uid).get("roles")
+
+
+def test_an_invitation_from_an_admin_still_in_office_places_its_invitee(platform_admin):
+    """The other side of the rule above: nothing changed for an inviter who kept their roles."""
+    tenant_id, admin = new_admin(platform_admin)
+    email = f"{unique_id('kept')}@acme.test"
+    token = call("customer_invite_user", {"email": email, "roles": ["member"]}, admin)[
+        "invitationToken"
+    ]
+
+    answer = call("customer_accept_invitation", {"token": token}, signed_up(email))
+
+    assert answer == {"tenantId": tenant_id, "roles": ["member"]}
 
 
 def test_a_platform_admin_never_joins_a_tenant_by_invitation(platform_admin):
