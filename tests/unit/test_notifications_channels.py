@@ -3,8 +3,6 @@ kept across updates) and the Slack and Teams payloads (user text never read as m
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from pydantic import ValidationError
 
@@ -16,29 +14,11 @@ from notifications.models.settings import (
     TenantChannels,
     UpdateTenantChannels,
 )
-from shared import settings as shared_settings
 from tests.support.notification_fakes import FakeNotifications, fake_notifications
 
 TENANT = "t1"
 SLACK = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX"
 TEAMS = "https://acme.webhook.office.com/workflows/secret-signature"
-
-
-@pytest.fixture
-def emulators(monkeypatch: pytest.MonkeyPatch):
-    """``uses_emulators`` as the test says."""
-
-    def use(on: bool) -> None:
-        found = dataclasses.replace(
-            shared_settings.get_settings(),
-            firestore_emulator_host="127.0.0.1:8080" if on else None,
-            auth_emulator_host=None,
-            pubsub_emulator_host=None,
-            storage_emulator_host=None,
-        )
-        monkeypatch.setattr(shared_settings, "get_settings", lambda: found)
-
-    return use
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ does not resolve at all (``.invalid``), so any second lookup would fail the test
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import threading
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from notifications.channels import DeliveryFailed, addresses, destinations, webh
 from notifications.channels.destinations import Destination, Target
 from notifications.channels.email import Email, SmtpProvider
 from notifications.models.settings import UpdateTenantChannels
-from shared import settings as shared_settings
 from shared.errors import InvalidArgument
 from tests.support.notification_fakes import FakeNotifications, fake_notifications
 from tests.support.tls_certificates import new_authority
@@ -74,23 +72,6 @@ NOT_PUBLIC = (
     "100::1",
     "2001:db8::1",
 )
-
-
-@pytest.fixture
-def emulators(monkeypatch: pytest.MonkeyPatch):
-    """``uses_emulators`` as the test says."""
-
-    def use(on: bool) -> None:
-        found = dataclasses.replace(
-            shared_settings.get_settings(),
-            firestore_emulator_host="127.0.0.1:8080" if on else None,
-            auth_emulator_host=None,
-            pubsub_emulator_host=None,
-            storage_emulator_host=None,
-        )
-        monkeypatch.setattr(shared_settings, "get_settings", lambda: found)
-
-    return use
 
 
 @pytest.fixture
