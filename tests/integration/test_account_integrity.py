@@ -51,15 +51,19 @@ def claims_now(uid: str) -> dict[str, Any]:
 
 
 # -- item 2: an accepted invitation replayed ------------------------------------------------------
+def invitation(inviter: SignedInUser, who: str, roles: list[str], *, domain: str = "acme.test"):
+    """A new address invited by ``inviter`` with ``roles``: the address and its token."""
+    email = f"{unique_id(who)}@{domain}"
+    answer = call("customer_invite_user", {"email": email, "roles": roles}, inviter)
+    return email, answer["invitationToken"]
+
+
 def demoted_first_admin(platform_admin: SignedInUser, roles: list[str]):
     """A customer whose first admin was demoted to ``roles`` by a second admin; the first
     admin's original token, the first admin and the tenant id."""
     tenant_id, admin_email, token = new_customer(platform_admin)
     first = joined(signed_up(admin_email), token)
-    second_email = f"{unique_id('second')}@acme.test"
-    second_token = call(
-        "customer_invite_user", {"email": second_email, "roles": ["tenant-admin"]}, first
-    )["invitationToken"]
+    second_email, second_token = invitation(first, "second", ["tenant-admin"])
     second = joined(signed_up(second_email), second_token)
     call("user_grant_roles", {"userId": first.uid, "roles": roles}, second)
     # the claims follow the profile through user.updated: wait for them before replaying
@@ -104,14 +108,8 @@ def test_an_invitation_dies_with_its_inviters_authority(platform_admin, removal)
     probe of item 2's fix)."""
     tenant_id, admin_email, token = new_customer(platform_admin)
     first = joined(signed_up(admin_email), token)
-    sock_email = f"{unique_id('sock')}@evil.test"
-    sock_token = call(
-        "customer_invite_user", {"email": sock_email, "roles": ["tenant-admin"]}, first
-    )["invitationToken"]
-    second_email = f"{unique_id('second')}@acme.test"
-    second_token = call(
-        "customer_invite_user", {"email": second_email, "roles": ["tenant-admin"]}, first
-    )["invitationToken"]
+    sock_email, sock_token = invitation(first, "sock", ["tenant-admin"], domain="evil.test")
+    second_email, second_token = invitation(first, "second", ["tenant-admin"])
     second = joined(signed_up(second_email), second_token)
     if removal == "demoted":
         call("user_grant_roles", {"userId": first.uid, "roles": ["member"]}, second)
@@ -129,10 +127,7 @@ def test_an_invitation_dies_with_its_inviters_authority(platform_admin, removal)
 def test_an_invitation_from_an_admin_still_in_office_places_its_invitee(platform_admin):
     """The other side of the rule above: nothing changed for an inviter who kept their roles."""
     tenant_id, admin = new_admin(platform_admin)
-    email = f"{unique_id('kept')}@acme.test"
-    token = call("customer_invite_user", {"email": email, "roles": ["member"]}, admin)[
-        "invitationToken"
-    ]
+    email, token = invitation(admin, "kept", ["member"])
 
     answer = call("customer_accept_invitation", {"token": token}, signed_up(email))
 
